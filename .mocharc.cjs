@@ -1,0 +1,8 @@
+// Server and embedded-engine tests: mocha runs TypeScript through tsx.
+module.exports = {
+  'node-option': ['import=tsx'],
+  spec: ['server/**/*.test.ts'],
+  timeout: 20000,
+  exit: true,
+  reporter: './scripts/mocha-reporter.cjs',
+};

@@ -1,0 +1,80 @@
+import type { Context, Next } from 'koa';
+import type { EmbedUser } from '../contracts.js';
+import { forbidden, unauthenticated, AppError } from '../http/errors.js';
+import type { Organization } from '../orgs/repository.js';
+import type { OrganizationCache } from '../orgs/service.js';
+import type { OrganizationRepository } from '../orgs/repository.js';
+import { parseSecretKey, secretKeyMatches } from './keys.js';
+import type { TokenService } from './tokens.js';
+
+export interface AuthState {
+  orgId: string;
+  org: Organization;
+  user: EmbedUser;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    auth?: AuthState;
+    requestId?: string;
+  }
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m ? m[1]! : null;
+}
+
+/**
+ * The organisation a secret key belongs to, checked in constant time. Secret keys are for the host CRM's backend only:
+ * one sent from a browser page (an Origin header) is refused, so a leaked page never works as a key.
+ */
+export async function authenticateSecretKey(ctx: Context, repo: OrganizationRepository): Promise<{ org: Organization; keyId: string }> {
+  const key = bearerToken(ctx.get('Authorization'));
+  const parsed = key ? parseSecretKey(key) : null;
+  if (!key || !parsed) throw unauthenticated('Add an Authorization: Bearer <secret key> header with your clinic\'s secret key (sk_live_...).');
+  if (ctx.get('Origin')) {
+    throw new AppError(403, 'SECRET_KEY_IN_BROWSER', 'Secret keys must only be used from your server. Mint an embed token there and give the browser that instead.');
+  }
+  const found = await repo.findBySecretKeyId(parsed.keyId);
+  if (!found || !secretKeyMatches(key, found.key.hash)) throw unauthenticated('This secret key is not valid.');
+  return { org: found.org, keyId: parsed.keyId };
+}
+
+/**
+ * Every /v1 route except token minting: a valid embed token for an existing organisation, from one of that
+ * organisation's embed origins when called from a browser; or, from a server, the organisation's secret key, which acts
+ * as an admin named "API" (for the host CRM's pushes of contacts and appointments).
+ */
+export function requireUser(deps: { tokens: TokenService; orgs: OrganizationCache; orgRepo: OrganizationRepository; extraOrigins: string[] }) {
+  return async function authenticate(ctx: Context, next: Next) {
+    const token = bearerToken(ctx.get('Authorization'));
+    if (!token) throw unauthenticated('Add an Authorization: Bearer <embed token> header.');
+    if (token.startsWith('sk_')) {
+      const { org, keyId } = await authenticateSecretKey(ctx, deps.orgRepo);
+      ctx.state.auth = { orgId: org.id, org, user: { id: `api-key:${keyId}`, name: 'API', role: 'admin' } };
+      return next();
+    }
+    const claims = await deps.tokens.verify(token);
+    const org = await deps.orgs.get(claims.orgId);
+    if (!org) throw unauthenticated('The organisation of this token no longer exists.');
+    const origin = ctx.get('Origin');
+    if (origin && !org.allowedOrigins.includes(origin) && !deps.extraOrigins.includes(origin)) {
+      throw new AppError(403, 'ORIGIN_NOT_ALLOWED', `The page at ${origin} is not an allowed embed origin of ${org.name}.`);
+    }
+    ctx.state.auth = { orgId: org.id, org, user: claims.user };
+    await next();
+  };
+}
+
+export async function requireAdmin(ctx: Context, next: Next) {
+  if (ctx.state.auth?.user.role !== 'admin') throw forbidden('Only an admin of this clinic can do this.');
+  await next();
+}
+
+/** The authenticated state of a route behind requireUser. */
+export function auth(ctx: Context): AuthState {
+  const state = ctx.state.auth;
+  if (!state) throw unauthenticated();
+  return state;
+}

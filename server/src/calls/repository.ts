@@ -1,0 +1,118 @@
+import { ObjectId, type Db, type Filter } from 'mongodb';
+import type { Call, CallMessage, CallStatus } from '../contracts.js';
+import { COLLECTIONS } from '../db/indexes.js';
+import { iso, toObjectId } from '../db/plain.js';
+
+export interface CallDoc {
+  _id: ObjectId;
+  orgId: string;
+  contactId: string;
+  vapiCallId: string | null;
+  status: CallStatus;
+  endedReason: string | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  durationSec: number | null;
+  transcript: string | null;
+  messages: CallMessage[];
+  summary: string | null;
+  recordingUrl: string | null;
+  scoreBefore: number | null;
+  scoreAfter: number | null;
+  createdBy: string | null;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const ACTIVE_CALL_STATUSES: CallStatus[] = ['queued', 'ringing', 'in-progress'];
+
+export function toCall(d: CallDoc, opts: { full?: boolean } = {}): Call {
+  return {
+    id: d._id.toHexString(),
+    contactId: d.contactId,
+    vapiCallId: d.vapiCallId,
+    status: d.status,
+    endedReason: d.endedReason,
+    startedAt: iso(d.startedAt),
+    endedAt: iso(d.endedAt),
+    durationSec: d.durationSec,
+    transcript: opts.full ? d.transcript : d.transcript && d.transcript.length > 100 ? `${d.transcript.slice(0, 100)}…` : d.transcript,
+    messages: opts.full ? d.messages : [],
+    summary: d.summary,
+    recordingUrl: d.recordingUrl,
+    scoreBefore: d.scoreBefore,
+    scoreAfter: d.scoreAfter,
+    createdBy: d.createdBy,
+    error: d.error,
+    createdAt: d.createdAt.toISOString(),
+  };
+}
+
+export class CallRepository {
+  readonly col;
+  constructor(db: Db) {
+    this.col = db.collection<CallDoc>(COLLECTIONS.calls);
+  }
+
+  async insert(orgId: string, call: Pick<CallDoc, 'contactId' | 'createdBy' | 'scoreBefore'>, now = new Date()): Promise<CallDoc> {
+    const doc: CallDoc = {
+      _id: new ObjectId(),
+      orgId,
+      contactId: call.contactId,
+      vapiCallId: null,
+      status: 'queued',
+      endedReason: null,
+      startedAt: null,
+      endedAt: null,
+      durationSec: null,
+      transcript: null,
+      messages: [],
+      summary: null,
+      recordingUrl: null,
+      scoreBefore: call.scoreBefore,
+      scoreAfter: null,
+      createdBy: call.createdBy,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.col.insertOne(doc);
+    return doc;
+  }
+
+  async findById(orgId: string, id: string): Promise<CallDoc | null> {
+    const _id = toObjectId(id);
+    return _id ? this.col.findOne({ _id, orgId }) : null;
+  }
+
+  /** Webhooks arrive without our org: the unique Vapi call id finds the record (and so its organisation). */
+  async findByVapiId(vapiCallId: string): Promise<CallDoc | null> {
+    return this.col.findOne({ vapiCallId });
+  }
+
+  async activeForLead(orgId: string, contactId: string): Promise<CallDoc | null> {
+    return this.col.findOne({ orgId, contactId, status: { $in: ACTIVE_CALL_STATUSES } });
+  }
+
+  async forLead(orgId: string, contactId: string, limit = 5): Promise<Call[]> {
+    const docs = await this.col.find({ orgId, contactId }).sort({ createdAt: -1 }).limit(limit).toArray();
+    return docs.map((d) => toCall(d));
+  }
+
+  /** Calls still active after `before`: candidates for reconciliation with the provider. */
+  async staleActive(before: Date, limit = 100): Promise<CallDoc[]> {
+    return this.col
+      .find({ status: { $in: ACTIVE_CALL_STATUSES }, createdAt: { $lt: before } })
+      .sort({ status: 1, createdAt: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Applies a change only when the record is still in one of `fromStatuses` (so a late or repeated webhook cannot go back). */
+  async update(orgId: string, id: ObjectId, set: Partial<CallDoc>, fromStatuses?: CallStatus[]): Promise<CallDoc | null> {
+    const filter: Filter<CallDoc> = { _id: id, orgId };
+    if (fromStatuses) filter.status = { $in: fromStatuses };
+    return this.col.findOneAndUpdate(filter, { $set: { ...set, updatedAt: new Date() } }, { returnDocument: 'after' });
+  }
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+
+/** The repository root, so default paths do not depend on the working directory. */
+export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Unset: the embedded MongoDB-compatible engine runs in-process. */
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('live_leads'),
+  /** Where the embedded engine keeps its data; "memory" keeps nothing on disk. */
+  LEADS_DATA_DIR: z.string().min(1).default(resolve(ROOT_DIR, '.data')),
+  /** The public base URL of this API, used for provider webhooks (Twilio signs the exact URL it called). */
+  PUBLIC_URL: z.url().optional(),
+  /** Signs embed tokens (HS256). At least 32 characters. */
+  TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(900),
+  /** AES-256-GCM key for provider credentials at rest: 32 bytes as base64 or hex. */
+  ENCRYPTION_KEY: z.string().optional(),
+  /** Run the built-in Vapi and Twilio simulator for organisations without real credentials. */
+  TELEPHONY_SANDBOX: booleanFlag.default(true),
+  VAPI_BASE_URL: z.url().optional(),
+  TWILIO_BASE_URL: z.url().optional(),
+  /** Several API instances share realtime events through Redis when set. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Comma-separated origins allowed to call the API from a browser for every organisation (e.g. the demo host). */
+  CORS_EXTRA_ORIGINS: z.string().default(''),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path.join('.');
+        const value = key.includes('SECRET') || key.includes('KEY') || key.includes('URI') ? '(hidden)' : JSON.stringify(env[key]);
+        return `${key}=${value}: ${issue.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

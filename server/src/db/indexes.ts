@@ -1,0 +1,67 @@
+import type { Db, IndexDescription } from 'mongodb';
+
+/** Every collection the product uses, named in one place. */
+export const COLLECTIONS = {
+  organizations: 'organizations',
+  contacts: 'contacts',
+  calls: 'calls',
+  smsLogs: 'sms_logs',
+  appointments: 'appointments',
+  notes: 'notes',
+  leadEvents: 'lead_events',
+  integrations: 'integrations',
+  agents: 'agents',
+  webhookReceipts: 'webhook_receipts',
+} as const;
+
+export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
+
+const BOARD_ORDER = { leadScore: -1, lastContactAt: 1, _id: 1 } as const;
+
+/**
+ * Every index, named, per collection. Each query shape the repositories issue is served by one of these following the
+ * equality-sort-range rule; server/src/db/indexes.test.ts checks every query the suite sent against this list.
+ */
+export const INDEXES: Record<CollectionName, IndexDescription[]> = {
+  organizations: [
+    { name: 'secretKeys_keyId', key: { 'secretKeys.keyId': 1 }, unique: true, partialFilterExpression: { 'secretKeys.keyId': { $type: 'string' } } },
+    { name: 'allowedOrigins', key: { allowedOrigins: 1 } },
+  ],
+  contacts: [
+    { name: 'board_default', key: { orgId: 1, ...BOARD_ORDER } },
+    { name: 'board_status', key: { orgId: 1, leadStatus: 1, ...BOARD_ORDER } },
+    { name: 'org_externalId', key: { orgId: 1, externalId: 1 }, unique: true, partialFilterExpression: { externalId: { $type: 'string' } } },
+    { name: 'org_phone', key: { orgId: 1, phone: 1 } },
+  ],
+  calls: [
+    { name: 'vapiCallId', key: { vapiCallId: 1 }, unique: true, partialFilterExpression: { vapiCallId: { $type: 'string' } } },
+    { name: 'org_contact_created', key: { orgId: 1, contactId: 1, createdAt: -1 } },
+    { name: 'org_active', key: { orgId: 1, contactId: 1, status: 1 } },
+    { name: 'status_created', key: { status: 1, createdAt: 1 } },
+  ],
+  sms_logs: [
+    { name: 'twilioSid', key: { twilioSid: 1 }, unique: true, partialFilterExpression: { twilioSid: { $type: 'string' } } },
+    { name: 'org_idempotencyKey', key: { orgId: 1, idempotencyKey: 1 }, unique: true, partialFilterExpression: { idempotencyKey: { $type: 'string' } } },
+    { name: 'org_contact_created', key: { orgId: 1, contactId: 1, createdAt: -1 } },
+    { name: 'scheduled_due', key: { status: 1, scheduledFor: 1 } },
+  ],
+  appointments: [
+    { name: 'org_contact_scheduled', key: { orgId: 1, contactId: 1, scheduledAt: 1 } },
+    { name: 'org_externalId', key: { orgId: 1, externalId: 1 }, unique: true, partialFilterExpression: { externalId: { $type: 'string' } } },
+  ],
+  notes: [{ name: 'org_contact_created', key: { orgId: 1, contactId: 1, createdAt: -1 } }],
+  lead_events: [{ name: 'org_contact_at', key: { orgId: 1, contactId: 1, at: -1 } }],
+  integrations: [
+    { name: 'org_provider', key: { orgId: 1, provider: 1 }, unique: true },
+    { name: 'provider_phone', key: { provider: 1, phoneNumber: 1 } },
+  ],
+  agents: [{ name: 'org_direction', key: { orgId: 1, direction: 1 }, unique: true }],
+  webhook_receipts: [{ name: 'provider_key', key: { provider: 1, key: 1 }, unique: true }],
+};
+
+/** Creates every declared index; run at start-up (idempotent). */
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const [collection, indexes] of Object.entries(INDEXES)) {
+    if (indexes.length) await db.collection(collection).createIndexes(indexes);
+  }
+}

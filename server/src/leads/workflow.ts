@@ -1,0 +1,42 @@
+import type { LeadStatus, Role } from '../contracts.js';
+
+/** new -> contacted -> qualified -> booked -> converted; any of the first four -> lost. Forward skips allowed. */
+const ORDER: LeadStatus[] = ['new', 'contacted', 'qualified', 'booked', 'converted'];
+export const TERMINAL: ReadonlySet<LeadStatus> = new Set(['converted', 'lost']);
+/** How long the one who marked a lead lost can undo it. */
+export const UNDO_LOST_WINDOW_MS = 10_000;
+
+export function allowedTransitions(from: LeadStatus): LeadStatus[] {
+  if (TERMINAL.has(from)) return [];
+  const index = ORDER.indexOf(from);
+  return [...ORDER.slice(index + 1), 'lost'];
+}
+
+export function canTransition(from: LeadStatus, to: LeadStatus): boolean {
+  return allowedTransitions(from).includes(to);
+}
+
+export interface LostInfo {
+  leadStatus: LeadStatus;
+  lostFrom: LeadStatus | null;
+  lostBy: string | null;
+  lostAt: string | null;
+}
+
+/** Whether this user may take a lost lead back to the status it came from, now. */
+export function revertRight(lead: LostInfo, user: { id: string; role: Role }, now: Date): 'undo' | 'admin' | null {
+  if (lead.leadStatus !== 'lost' || !lead.lostFrom) return null;
+  const withinUndo = lead.lostBy === user.id && lead.lostAt !== null && now.getTime() - Date.parse(lead.lostAt) <= UNDO_LOST_WINDOW_MS;
+  if (withinUndo) return 'undo';
+  if (user.role === 'admin') return 'admin';
+  return null;
+}
+
+export const STATUS_LABELS: Record<LeadStatus, string> = {
+  new: 'New',
+  contacted: 'Contacted',
+  qualified: 'Qualified',
+  booked: 'Booked',
+  converted: 'Converted',
+  lost: 'Lost',
+};

@@ -1,0 +1,36 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured logs. Secrets, tokens, credentials and message bodies never reach a log line: the paths below are redacted,
+ * and the request logger only logs method, path (without query string), status, duration and ids.
+ */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    level,
+    base: undefined,
+    redact: {
+      paths: [
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        'token',
+        '*.token',
+        'secret',
+        '*.secret',
+        'authToken',
+        '*.authToken',
+        'apiKey',
+        '*.apiKey',
+        'password',
+        '*.password',
+        'body',
+        '*.body',
+        'credentials',
+        '*.credentials',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
