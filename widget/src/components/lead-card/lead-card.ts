@@ -1,0 +1,313 @@
+import { consume } from '@lit/context';
+import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Lead } from '../../../../server/src/contracts.js';
+import type { LeadsApiClient } from '../../api/client.js';
+import type { LiveUpdates } from '../../api/live.js';
+import { CallController } from '../../calls/call-controller.js';
+import { apiContext, liveContext } from '../../contexts.js';
+import { emit } from '../../events.js';
+import {
+  CALL_STATUS_LABELS,
+  duration,
+  formatPhone,
+  relativeTime,
+  ruleLabel,
+  signedPoints,
+  statusLabel,
+  TIER_INFO,
+  tierOf,
+} from '../../format.js';
+import { changeLeadStatus } from '../../leads/status-actions.js';
+import { badges, buttons, tokens } from '../../styles/tokens.js';
+import { clockIcon, messageIcon, phoneIcon } from './icons.js';
+import { styles } from './lead-card.styles.js';
+
+const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMMARY', 'CALL-ERROR-GUIDE']);
+
+/**
+ * @tagname lead-card
+ * @summary One lead on the board: tier and status badges, name, phone, services, last contact, and the
+ * Call Back / SMS / Book / Lost actions. Clicking anywhere but a button (or Space / Enter on the focused card)
+ * opens the lead. Keys while focus is in the card: C call, S SMS, B book, L lost.
+ *
+ * @fires lead-open - The card was activated (cancelable).
+ * @fires call-start-request - Before the call is placed (cancelable).
+ * @fires call-started - The API queued the call.
+ * @fires call-failed - The API refused the call or the call failed.
+ * @fires sms-compose-request - The SMS button was pressed (the board opens the composer unless prevented).
+ * @fires lead-status-change-request - Before Book / Lost is sent (cancelable).
+ * @fires lead-status-change - The status changed (or was undone).
+ * @fires toast-show - Asks the board's toaster for "Lead marked as ..." toasts.
+ *
+ * @csspart base - The card box.
+ * @csspart header - The row of badges.
+ * @csspart score-badge - The tier and score badge (a button that explains the score).
+ * @csspart status-badge - The status badge.
+ * @csspart explanation - The score explanation panel.
+ * @csspart body - Name, phone, services, last contact.
+ * @csspart name - The lead's name.
+ * @csspart phone - The phone line.
+ * @csspart tags - The services list.
+ * @csspart footer - The action buttons row.
+ * @csspart call-button - Call Back.
+ * @csspart sms-button - SMS.
+ * @csspart book-button - Book.
+ * @csspart lost-button - Lost.
+ * @csspart guide - The call-error-guide shown after a refused call.
+ *
+ * @cssprop --leads-card-bg - Card background (defaults to --leads-color-surface).
+ * @cssprop --leads-card-border - Card border colour.
+ * @cssprop --leads-card-padding - Inner spacing (14px).
+ * @cssprop --leads-hot-accent - The left edge of a Hot card.
+ * @cssprop --leads-warm-accent - The left edge of a Warm card.
+ */
+export class LeadCard extends LitElement {
+  static override styles = [tokens, buttons, badges, styles];
+
+  private readonly calls = new CallController(this, {
+    api: () => this.api,
+    live: () => this.live,
+    lead: () => this.lead,
+  });
+
+  /** The lead to show (from GET /v1/leads or a realtime event). */
+  @property({ attribute: false }) lead: Lead | null = null;
+  /** Reference time for "5m ago" (ms); the board ticks it every minute. Defaults to now at render. */
+  @property({ attribute: false }) now: number | null = null;
+
+  @consume({ context: apiContext, subscribe: true })
+  @state()
+  private api?: LeadsApiClient;
+
+  @consume({ context: liveContext, subscribe: true })
+  @state()
+  private live?: LiveUpdates;
+
+  @state() private explainOpen = false;
+  @state() private pendingStatus: 'booked' | 'lost' | null = null;
+
+  constructor() {
+    super();
+    this.addEventListener('click', this.onHostClick);
+    this.addEventListener('keydown', this.onHostKeydown);
+  }
+
+  override updated(): void {
+    const lead = this.lead;
+    if (!lead) return;
+    if (!this.hasAttribute('role')) this.setAttribute('role', 'article');
+    const tier = TIER_INFO[tierOf(lead.leadScore)];
+    this.setAttribute('aria-label', `${lead.name}, ${tier.label} ${lead.leadScore}, ${statusLabel(lead.leadStatus)}`);
+  }
+
+  private onHostClick = (event: MouseEvent): void => {
+    if (event.defaultPrevented || !this.lead) return;
+    for (const node of event.composedPath()) {
+      if (node === this) break;
+      if (node instanceof HTMLElement && (INTERACTIVE.has(node.tagName) || node.classList.contains('why'))) return;
+    }
+    if (globalThis.getSelection?.()?.toString()) return;
+    this.open();
+  };
+
+  private onHostKeydown = (event: KeyboardEvent): void => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || !this.lead) return;
+    const origin = event.composedPath()[0];
+    if ((event.key === ' ' || event.key === 'Enter') && origin === this) {
+      event.preventDefault();
+      this.open();
+      return;
+    }
+    if (event.key === 'Escape' && this.explainOpen) {
+      event.preventDefault();
+      this.explainOpen = false;
+      return;
+    }
+    const action = { c: () => this.startCall(), s: () => this.composeSms(), b: () => this.book(), l: () => this.markLost() }[
+      event.key.toLowerCase()
+    ];
+    if (action && !event.shiftKey) {
+      event.preventDefault();
+      action();
+    }
+  };
+
+  private toggleExplain(): void {
+    this.explainOpen = !this.explainOpen;
+  }
+
+  /** Open the lead (fires the cancelable `lead-open`; the board shows `lead-detail`). */
+  open(): void {
+    if (this.lead) emit(this, 'lead-open', { lead: this.lead }, { cancelable: true });
+  }
+
+  /** Call Back: places the outbound call and follows its state. */
+  startCall(): Promise<void> {
+    return this.calls.start();
+  }
+
+  /** SMS: asks the board to open the composer. */
+  composeSms(): void {
+    if (this.lead) emit(this, 'sms-compose-request', { lead: this.lead }, { cancelable: true });
+  }
+
+  /** Book (not offered when booked or converted). */
+  book(): Promise<void> {
+    return this.setStatus('booked');
+  }
+
+  /** Lost (not offered when lost or converted); the toast offers Undo. */
+  markLost(): Promise<void> {
+    return this.setStatus('lost');
+  }
+
+  private async setStatus(to: 'booked' | 'lost'): Promise<void> {
+    const lead = this.lead;
+    if (!lead || !this.api || this.pendingStatus) return;
+    if (to === 'booked' && !this.canBook(lead)) return;
+    if (to === 'lost' && !this.canLose(lead)) return;
+    this.pendingStatus = to;
+    try {
+      const updated = await changeLeadStatus(this, this.api, lead, to);
+      if (updated && this.lead?.id === updated.id) this.lead = updated;
+    } finally {
+      this.pendingStatus = null;
+    }
+  }
+
+  private canBook(lead: Lead): boolean {
+    return lead.leadStatus !== 'booked' && lead.leadStatus !== 'converted' && lead.leadStatus !== 'lost';
+  }
+
+  private canLose(lead: Lead): boolean {
+    return lead.leadStatus !== 'lost' && lead.leadStatus !== 'converted';
+  }
+
+  private renderExplanation(lead: Lead) {
+    const b = lead.scoreBreakdown;
+    return html`<div class="why" id="why" part="explanation">
+      <h4>Why ${lead.leadScore}?</h4>
+      ${b && b.rules.length
+        ? html`<ul>
+            ${b.rules.map(
+              (r) => html`<li>
+                <div class="rule">
+                  <span>${ruleLabel(r.rule)}${r.matches.length ? html`: ${r.matches.map((m) => `“${m}”`).join(', ')}` : nothing}</span>
+                  <span class="points ${r.points < 0 ? 'neg' : ''}">${signedPoints(r.points, r.rule)}</span>
+                </div>
+                ${r.quotes.slice(0, 2).map((q) => html`<p class="quote">“${q}”</p>`)}
+              </li>`,
+            )}
+          </ul>`
+        : html`<p class="quote">Not scored from a call yet: every lead starts at 50.</p>`}
+    </div>`;
+  }
+
+  private renderCallState() {
+    const { phase, call } = this.calls;
+    if (phase === 'idle' || phase === 'starting') return nothing;
+    if (phase === 'failed') return nothing;
+    const label = CALL_STATUS_LABELS[phase] ?? phase;
+    const extra = phase === 'ended' && call?.durationSec != null ? ` · ${duration(call.durationSec)}` : '';
+    return html`<p class="call-state" role="status">
+      ${phase === 'in-progress' ? html`<span class="live-dot" aria-hidden="true"></span>` : nothing}${label}${extra}
+    </p>`;
+  }
+
+  private renderGuide(lead: Lead) {
+    const error = this.calls.error;
+    if (!error) return nothing;
+    return html`<call-error-guide
+      part="guide"
+      exportparts="base: guide-base, settings-link: guide-settings-link"
+      .code=${error.code}
+      .message=${error.message}
+      .phone=${lead.phone}
+      heading-level="4"
+      @call-error-dismiss=${() => this.calls.dismissError()}
+    ></call-error-guide>`;
+  }
+
+  private renderCallButton() {
+    const { phase, busy } = this.calls;
+    const label =
+      phase === 'starting' || phase === 'queued'
+        ? 'Calling...'
+        : phase === 'ringing'
+          ? 'Ringing...'
+          : phase === 'in-progress'
+            ? 'On call'
+            : 'Call Back';
+    return html`<button class="btn btn--primary" part="call-button" ?disabled=${busy} aria-busy=${busy ? 'true' : 'false'} @click=${this.startCall}>
+      ${busy ? html`<span class="spinner" aria-hidden="true"></span>` : phoneIcon}${label}
+    </button>`;
+  }
+
+  override render() {
+    const lead = this.lead;
+    if (!lead) return nothing;
+    const tierKey = tierOf(lead.leadScore);
+    const tier = TIER_INFO[tierKey];
+    const services = lead.services ?? [];
+    const shown = services.slice(0, 3);
+    const more = services.length - shown.length;
+    const now = this.now ?? Date.now();
+    return html`<div class="card ${tierKey}" part="base">
+      <header part="header">
+        <button
+          class="badge badge--${tierKey}"
+          part="score-badge"
+          aria-expanded=${this.explainOpen ? 'true' : 'false'}
+          aria-controls="why"
+          title="Why this score?"
+          @click=${this.toggleExplain}
+        >
+          <span aria-hidden="true">${tier.emoji}</span> ${tier.label} ${lead.leadScore}<span class="visually-hidden">, explain the score</span>
+        </button>
+        <span class="badge badge--status badge--${lead.leadStatus}" part="status-badge">${statusLabel(lead.leadStatus)}</span>
+      </header>
+      ${this.explainOpen ? this.renderExplanation(lead) : nothing}
+      <div class="body" part="body">
+        <h3 class="name" part="name">${lead.name}</h3>
+        <p class="line phone ${lead.phoneValid === false ? 'invalid' : ''}" part="phone">
+          ${phoneIcon}<span>${formatPhone(lead.phone) || 'No phone'}</span>
+        </p>
+        ${shown.length
+          ? html`<ul class="tags" part="tags" aria-label="Services">
+              ${shown.map((s) => html`<li class="tag">${s}</li>`)}
+              ${more > 0 ? html`<li class="tag more" title=${services.slice(3).join(', ')}>+${more} more</li>` : nothing}
+            </ul>`
+          : nothing}
+        <p class="line">
+          ${clockIcon}<span
+            >Last contact:
+            ${lead.lastContactAt
+              ? html`<time datetime=${lead.lastContactAt}>${relativeTime(lead.lastContactAt, now)}</time>`
+              : 'Never'}</span
+          >
+        </p>
+        ${this.renderCallState()}
+      </div>
+      ${this.renderGuide(lead)}
+      <footer part="footer">
+        ${this.renderCallButton()}
+        <button class="btn" part="sms-button" @click=${this.composeSms}>${messageIcon}SMS</button>
+        ${this.canBook(lead)
+          ? html`<button class="btn" part="book-button" ?disabled=${!!this.pendingStatus} @click=${this.book}>Book</button>`
+          : nothing}
+        ${this.canLose(lead)
+          ? html`<button class="btn btn--danger" part="lost-button" ?disabled=${!!this.pendingStatus} @click=${this.markLost}>
+              Lost
+            </button>`
+          : nothing}
+      </footer>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lead-card': LeadCard;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Registers every element. Importing a class (index.ts) does not register it; importing this module does.
+ * Guarded: loading the bundle twice (or next to another copy) does not throw.
+ * Order matters for @lit/context: providers (leads-board) are defined before their consumers, so a consumer
+ * upgraded inside an already-upgraded provider finds it (toolchain.md, "@lit/context ordering").
+ */
+import { LeadsBoard } from './components/leads-board/leads-board.js';
+import { LeadsToaster } from './components/leads-toaster/leads-toaster.js';
+import { CallErrorGuide } from './components/call-error-guide/call-error-guide.js';
+import { LeadCard } from './components/lead-card/lead-card.js';
+
+export function define(tag: string, ctor: CustomElementConstructor): void {
+  if (!customElements.get(tag)) customElements.define(tag, ctor);
+}
+
+// Providers first.
+define('leads-board', LeadsBoard);
+// Consumers.
+define('leads-toaster', LeadsToaster);
+define('call-error-guide', CallErrorGuide);
+define('lead-card', LeadCard);

@@ -1,0 +1,108 @@
+/**
+ * The widget's DOM events, all in one map, all dispatched by `emit()`: bubbling, composed (they cross
+ * shadow roots up to the host page) and with a typed `detail`.
+ *
+ * Naming: no prefix. The host-facing events keep DESIGN.md's names exactly (lead-open, lead-status-change,
+ * call-started, call-failed, sms-sent, hot-lead); none of the names clashes with a native event.
+ * Cancelable "request" events are fired BEFORE an action the host may veto (`event.preventDefault()`), after
+ * Shoelace's `sl-request-close`: lead-status-change-request, call-start-request, sms-compose-request.
+ * `lead-open` is cancelable too: preventing it stops the board from opening its own `lead-detail`.
+ */
+import type { Call, Lead, LeadStatus, SmsLog } from '../../server/src/contracts.js';
+
+export interface ApiErrorInfo {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export interface ToastAction {
+  label: string;
+  /** Runs when the action button is pressed; the toast closes afterwards. */
+  run: (toaster: HTMLElement) => void | Promise<void>;
+}
+
+export interface ToastOptions {
+  message: string;
+  variant?: 'success' | 'error' | 'info';
+  action?: ToastAction;
+  /** ms before it closes on its own; 0 keeps it until dismissed. Default 5000 (8000 with an action). */
+  duration?: number;
+}
+
+export interface StatusChangeDetail {
+  lead: Lead;
+  from: LeadStatus;
+  to: LeadStatus;
+}
+
+export interface LeadsEventMap {
+  /** A lead was activated (card click, Space). Cancelable: prevent it to show your own detail. */
+  'lead-open': { lead: Lead };
+  /** Before a status change is sent. Cancelable. `lead` is the lead as the user saw it. */
+  'lead-status-change-request': StatusChangeDetail;
+  /** After the server accepted a status change (`lead` is the updated lead). Also fired for Undo. */
+  'lead-status-change': StatusChangeDetail;
+  /** Before an outbound call is requested. Cancelable. */
+  'call-start-request': { lead: Lead };
+  /** The API queued the call (202). */
+  'call-started': { lead: Lead; call: Call };
+  /** The API refused the call or the call failed. `error.code` e.g. OUTBOUND_AGENT_NOT_CONFIGURED. */
+  'call-failed': { lead: Lead; error: ApiErrorInfo; call?: Call };
+  /** The user asked to write an SMS. Cancelable; the board opens `sms-composer` unless prevented. */
+  'sms-compose-request': { lead: Lead };
+  /** The API accepted an SMS (202); `scheduled` when quiet hours deferred it. */
+  'sms-sent': { lead: Lead | null; sms: SmsLog; scheduled: boolean };
+  /** A lead crossed into Hot (realtime `lead:hot`). */
+  'hot-lead': { lead: Lead };
+  /** Ask the nearest `leads-toaster` (the board's) to show a toast. */
+  'toast-show': ToastOptions;
+  /** A dialog element (lead-detail, sms-composer, the help overlay) asks to be closed. */
+  'dialog-close': { reason: 'close' | 'escape' | 'done' };
+  /** The user dismissed a call-error guide. */
+  'call-error-dismiss': { code: string };
+}
+
+export type LeadsEventName = keyof LeadsEventMap;
+export type LeadsEvent<K extends LeadsEventName> = CustomEvent<LeadsEventMap[K]>;
+
+/**
+ * Dispatch one of the widget's events from `target`. Returns false when a cancelable event was prevented.
+ */
+export function emit<K extends LeadsEventName>(
+  target: EventTarget,
+  name: K,
+  detail: LeadsEventMap[K],
+  options: { cancelable?: boolean } = {},
+): boolean {
+  const event = new CustomEvent<LeadsEventMap[K]>(name, {
+    bubbles: true,
+    composed: true,
+    cancelable: options.cancelable ?? false,
+    detail,
+  });
+  return target.dispatchEvent(event);
+}
+
+/** Show a toast through the nearest toaster (convenience over `emit(el, 'toast-show', ...)`). */
+export function toast(target: EventTarget, options: ToastOptions): void {
+  emit(target, 'toast-show', options);
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'lead-open': LeadsEvent<'lead-open'>;
+    'lead-status-change-request': LeadsEvent<'lead-status-change-request'>;
+    'lead-status-change': LeadsEvent<'lead-status-change'>;
+    'call-start-request': LeadsEvent<'call-start-request'>;
+    'call-started': LeadsEvent<'call-started'>;
+    'call-failed': LeadsEvent<'call-failed'>;
+    'sms-compose-request': LeadsEvent<'sms-compose-request'>;
+    'sms-sent': LeadsEvent<'sms-sent'>;
+    'hot-lead': LeadsEvent<'hot-lead'>;
+    'toast-show': LeadsEvent<'toast-show'>;
+    'dialog-close': LeadsEvent<'dialog-close'>;
+    'call-error-dismiss': LeadsEvent<'call-error-dismiss'>;
+  }
+}
