@@ -1,7 +1,8 @@
 // Server and embedded-engine tests: mocha runs TypeScript through tsx.
 module.exports = {
   'node-option': ['import=tsx'],
-  spec: ['server/**/*.test.ts'],
+  spec: ['server/**/*.test.ts', 'demo/**/*.test.ts'],
+  require: ['server/src/testing/root-hooks.ts'],
   timeout: 20000,
   exit: true,
   reporter: './scripts/mocha-reporter.cjs',

@@ -1,0 +1,118 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server as IoServer, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import type { ClientToServerEvents, EmbedUser, ServerToClientEvents } from '../contracts.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { OrganizationCache } from '../orgs/service.js';
+import type { Logger } from '../log.js';
+import type { Broadcaster, EventName, EventPayload } from './broadcaster.js';
+
+interface SocketData {
+  orgId: string;
+  user: EmbedUser;
+}
+
+export type LeadsIo = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type LeadsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const orgRoom = (orgId: string) => `org:${orgId}`;
+
+export interface RealtimeOptions {
+  tokens: TokenService;
+  orgs: OrganizationCache;
+  logger: Logger;
+  /** Shares events between API instances through Redis when set. */
+  redisUrl?: string;
+  isKnownOrigin: (origin: string) => Promise<boolean>;
+}
+
+export interface Realtime {
+  io: LeadsIo;
+  broadcaster: Broadcaster;
+  /** Resolves when Redis (if any) answers. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Socket.io on the API's HTTP server. The handshake carries the same embed token as REST calls; a socket joins its
+ * organisation's room and nothing else, and nothing a client sends is acted on. With a Redis URL, the Redis adapter
+ * carries every room broadcast to the other instances.
+ */
+export async function attachRealtime(httpServer: HttpServer, options: RealtimeOptions): Promise<Realtime> {
+  const io: LeadsIo = new IoServer(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    cors: {
+      origin: (origin, callback) => {
+        if (!origin) return callback(null, true);
+        options.isKnownOrigin(origin).then((ok) => callback(null, ok), (err: Error) => callback(err));
+      },
+      methods: ['GET', 'POST'],
+    },
+    maxHttpBufferSize: 16 * 1024,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+  });
+
+  let redis: { pub: ReturnType<typeof createClient>; sub: ReturnType<typeof createClient> } | undefined;
+  if (options.redisUrl) {
+    const pub = createClient({ url: options.redisUrl });
+    const sub = pub.duplicate();
+    for (const client of [pub, sub]) client.on('error', (err: Error) => options.logger.error({ err: err.message }, 'redis error'));
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+    redis = { pub, sub };
+  }
+
+  io.use(async (socket, next) => {
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+    try {
+      if (!token) throw Object.assign(new Error('Add the embed token to the socket handshake (auth.token).'), { code: 'UNAUTHENTICATED' });
+      const claims = await options.tokens.verify(token);
+      const org = await options.orgs.get(claims.orgId);
+      if (!org) throw Object.assign(new Error('The organisation of this token no longer exists.'), { code: 'UNAUTHENTICATED' });
+      const origin = socket.handshake.headers.origin;
+      if (origin && !(await options.isKnownOrigin(origin))) {
+        throw Object.assign(new Error(`The origin ${origin} is not an allowed embed origin.`), { code: 'ORIGIN_NOT_ALLOWED' });
+      }
+      socket.data.orgId = org.id;
+      socket.data.user = claims.user;
+      next();
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      const refused = new Error(e.message) as Error & { data?: unknown };
+      refused.data = { code: e.code ?? 'UNAUTHENTICATED' };
+      next(refused);
+    }
+  });
+
+  io.on('connection', (socket: LeadsSocket) => {
+    void socket.join(orgRoom(socket.data.orgId));
+    // Clients send nothing the server acts on: any event from them is ignored (no room changes, no relays).
+    socket.onAny(() => undefined);
+  });
+
+  const broadcaster: Broadcaster = {
+    publish<E extends EventName>(orgId: string, event: E, payload: EventPayload<E>) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (io.to(orgRoom(orgId)) as any).emit(event, payload);
+    },
+  };
+
+  return {
+    io,
+    broadcaster,
+    async ready() {
+      if (redis) await redis.pub.ping();
+    },
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      }).catch(() => undefined);
+      if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+    },
+  };
+}

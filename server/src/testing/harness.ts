@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { CommandStartedEvent } from 'mongodb';
+import { loadConfig, type Config } from '../config.js';
+import { createLogger } from '../log.js';
+import { startServer, type RunningServer, type StartOptions } from '../main.js';
+import { createOrganization } from '../orgs/service.js';
+import type { EmbedUser } from '../contracts.js';
+import { recordCommand } from './query-shapes.js';
+
+export interface TestServer extends RunningServer {
+  createOrg(name?: string, opts?: { allowedOrigins?: string[]; timezone?: string }): Promise<{ orgId: string; secretKey: string }>;
+  token(orgId: string, user?: Partial<EmbedUser>, ttlSeconds?: number): Promise<string>;
+  request(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+/**
+ * A real API on an ephemeral loopback port, over the embedded engine in memory or, when MONGODB_URI is set, a real
+ * MongoDB (a database of its own per server). Every command the driver sends is recorded for the index check.
+ */
+export async function startTestServer(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestServer> {
+  const config = {
+    ...loadConfig({ ...process.env, NODE_ENV: 'test', PORT: '0', LEADS_DATA_DIR: 'memory', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
+    MONGODB_DB: `ll_test_${randomBytes(4).toString('hex')}`,
+    TOKEN_SECRET: randomBytes(32).toString('hex'),
+    ...overrides,
+  };
+  const running = await startServer({
+    config,
+    logger: createLogger(config.LOG_LEVEL),
+    clientOptions: { monitorCommands: true },
+    ...options,
+  });
+  running.database.client.on('commandStarted', (event: CommandStartedEvent) => recordCommand(event));
+  const tokens = running.context.repos.orgs;
+  const server: TestServer = {
+    ...running,
+    async createOrg(name = `Clinic ${randomBytes(3).toString('hex')}`, opts = {}) {
+      const { org, secretKey } = await createOrganization(tokens, { name, ...opts });
+      return { orgId: org.id, secretKey };
+    },
+    async token(orgId, user = {}, ttlSeconds) {
+      const res = await server.request('POST', '/v1/embed-tokens', {
+        token: await secretKeyOf(orgId),
+        body: { user: { id: user.id ?? 'user-1', name: user.name ?? 'Front Desk', role: user.role ?? 'agent' }, ...(ttlSeconds ? { ttlSeconds } : {}) },
+      });
+      if (res.status !== 201) throw new Error(`token mint failed: ${res.status} ${res.text}`);
+      return res.body.token as string;
+    },
+    async request(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let body: string | undefined;
+      if (opts.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      }
+      const res = await fetch(`${running.url}${path}`, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, headers: res.headers, body: parsed, text };
+    },
+  };
+  const keys = new Map<string, string>();
+  const originalCreate = server.createOrg;
+  server.createOrg = async (name, opts) => {
+    const created = await originalCreate(name, opts);
+    keys.set(created.orgId, created.secretKey);
+    return created;
+  };
+  async function secretKeyOf(orgId: string): Promise<string> {
+    const key = keys.get(orgId);
+    if (!key) throw new Error(`no secret key recorded for org ${orgId}`);
+    return key;
+  }
+  const close = running.close;
+  server.close = async () => {
+    await running.database.db.dropDatabase().catch(() => undefined);
+    await close();
+  };
+  return server;
+}
+
+/** A lead body for POST /v1/leads. */
+export function leadBody(overrides: Record<string, unknown> = {}) {
+  return { name: 'Jane Doe', phone: '+12125550100', email: 'jane@example.com', services: ['Botox'], ...overrides };
+}
