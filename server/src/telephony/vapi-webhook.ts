@@ -1,0 +1,300 @@
+/**
+ * Vapi webhooks: authentication and normalisation (telephony.md: Vapi, Webhooks).
+ *
+ * Authentication, verified over the raw body bytes and in constant time:
+ * - HMAC (recommended; what our assistants are configured with, see vapi.ts): `x-signature` = hex HMAC-SHA256 of
+ *   `${x-timestamp}.${rawBody}` keyed with the org's webhook secret. The timestamp must be within `toleranceSec` of now
+ *   (seconds or milliseconds since the epoch are both accepted: which one Vapi sends is not confirmed at the source).
+ * - Legacy static secret: `x-vapi-secret: <secret>`; also `Authorization: Bearer <secret>` (a Bearer webhook credential).
+ *   No timestamp: replay protection then rests on the handler's idempotency.
+ *
+ * Normalisation keeps only what the product stores, with Vapi's roles mapped to ours ('assistant'/'bot' -> 'agent',
+ * 'user' -> 'lead'); tool-call entries are dropped. Unknown message types come back as { kind: 'ignored' }.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { CallMessage, CallStatus } from '../contracts.js';
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Verification
+
+export type HeaderBag = Record<string, string | string[] | undefined> | Headers;
+
+export interface VerifyVapiInput {
+  rawBody: string | Buffer;
+  headers: HeaderBag;
+  secret: string;
+  nowMs: number;
+  toleranceSec?: number;
+}
+
+export type VerifyResult =
+  | { ok: true; method: 'hmac' | 'secret' | 'bearer' }
+  | { ok: false; reason: 'missing_credentials' | 'bad_signature' | 'stale_timestamp' | 'bad_timestamp' | 'bad_secret' };
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined;
+  const bag = headers as Record<string, string | string[] | undefined>;
+  const direct = bag[name] ?? bag[name.toLowerCase()];
+  const v = direct ?? Object.entries(bag).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Constant-time string comparison that does not leak the length either (both sides are hashed first). */
+export function safeEqual(a: string | Buffer, b: string | Buffer): boolean {
+  const ha = createHmac('sha256', 'live-leads-compare').update(a).digest();
+  const hb = createHmac('sha256', 'live-leads-compare').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+export function signVapiPayload(secret: string, timestamp: string, rawBody: string | Buffer): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
+}
+
+export function verifyVapiRequest({ rawBody, headers, secret, nowMs, toleranceSec = 300 }: VerifyVapiInput): VerifyResult {
+  if (!secret) return { ok: false, reason: 'missing_credentials' };
+  const signature = header(headers, 'x-signature');
+  if (signature !== undefined) {
+    const timestamp = header(headers, 'x-timestamp');
+    if (!timestamp || !/^\d{1,16}$/.test(timestamp.trim())) return { ok: false, reason: 'bad_timestamp' };
+    const n = Number(timestamp.trim());
+    const tsMs = n > 1e11 ? n : n * 1000;
+    if (Math.abs(nowMs - tsMs) > toleranceSec * 1000) return { ok: false, reason: 'stale_timestamp' };
+    const provided = signature.trim().replace(/^sha256=/i, '').toLowerCase();
+    const expected = signVapiPayload(secret, timestamp.trim(), rawBody);
+    return safeEqual(provided, expected) ? { ok: true, method: 'hmac' } : { ok: false, reason: 'bad_signature' };
+  }
+  const legacy = header(headers, 'x-vapi-secret');
+  if (legacy !== undefined) return safeEqual(legacy, secret) ? { ok: true, method: 'secret' } : { ok: false, reason: 'bad_secret' };
+  const auth = header(headers, 'authorization');
+  if (auth !== undefined && /^bearer\s+/i.test(auth)) {
+    return safeEqual(auth.replace(/^bearer\s+/i, ''), secret) ? { ok: true, method: 'bearer' } : { ok: false, reason: 'bad_secret' };
+  }
+  return { ok: false, reason: 'missing_credentials' };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Normalisation
+
+const artifactMessageSchema = z
+  .object({
+    role: z.string(),
+    message: z.string().optional(),
+    content: z.string().nullish(),
+    time: z.number().optional(),
+  })
+  .loose();
+
+const artifactSchema = z
+  .object({
+    transcript: z.string().optional(),
+    messages: z.array(artifactMessageSchema).optional(),
+    recordingUrl: z.string().optional(),
+    recording: z.object({ mono: z.object({ combinedUrl: z.string().optional() }).loose().optional() }).loose().optional(),
+  })
+  .loose();
+
+const callSchema = z
+  .object({
+    id: z.string().min(1),
+    status: z.string().optional(),
+    endedReason: z.string().optional(),
+    startedAt: z.string().optional(),
+    endedAt: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    assistantOverrides: z.object({ metadata: z.record(z.string(), z.unknown()).optional() }).loose().optional(),
+    artifact: artifactSchema.optional(),
+    analysis: z.object({ summary: z.string().optional() }).loose().optional(),
+    messages: z.array(artifactMessageSchema).optional(),
+    transcript: z.string().optional(),
+    recordingUrl: z.string().optional(),
+    summary: z.string().optional(),
+  })
+  .loose();
+
+const statusUpdateSchema = z
+  .object({
+    type: z.literal('status-update'),
+    status: z.string(),
+    endedReason: z.string().optional(),
+    call: callSchema,
+    timestamp: z.number().optional(),
+  })
+  .loose();
+
+const endOfCallSchema = z
+  .object({
+    type: z.literal('end-of-call-report'),
+    endedReason: z.string().optional(),
+    call: callSchema,
+    startedAt: z.string().optional(),
+    endedAt: z.string().optional(),
+    durationSeconds: z.number().optional(),
+    artifact: artifactSchema.optional(),
+    analysis: z.object({ summary: z.string().optional() }).loose().optional(),
+    // Older payloads carry these at the top level of the message.
+    transcript: z.string().optional(),
+    messages: z.array(artifactMessageSchema).optional(),
+    recordingUrl: z.string().optional(),
+    summary: z.string().optional(),
+    timestamp: z.number().optional(),
+  })
+  .loose();
+
+const envelopeSchema = z.object({ message: z.object({ type: z.string() }).loose() }).loose();
+
+export type VapiWebhookEvent =
+  | {
+      kind: 'status';
+      vapiCallId: string;
+      status: string;
+      endedReason: string | null;
+      metadata: Record<string, unknown>;
+    }
+  | {
+      kind: 'ended';
+      vapiCallId: string;
+      endedReason: string | null;
+      startedAt: string | null;
+      endedAt: string | null;
+      durationSec: number | null;
+      transcript: string;
+      messages: CallMessage[];
+      recordingUrl: string | null;
+      summary: string | null;
+      metadata: Record<string, unknown>;
+    }
+  | { kind: 'ignored'; type: string };
+
+export interface VapiCallSnapshot {
+  vapiCallId: string;
+  status: string;
+  endedReason: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationSec: number | null;
+  transcript: string;
+  messages: CallMessage[];
+  recordingUrl: string | null;
+  summary: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export class VapiPayloadError extends Error {
+  override name = 'VapiPayloadError';
+  constructor(
+    message: string,
+    readonly issues: unknown,
+  ) {
+    super(message);
+  }
+}
+
+type ArtifactMessage = z.infer<typeof artifactMessageSchema>;
+
+const ROLE_MAP: Record<string, CallMessage['role']> = { assistant: 'agent', bot: 'agent', user: 'lead', system: 'system' };
+
+export function mapVapiMessages(items: readonly ArtifactMessage[] | undefined): CallMessage[] {
+  const out: CallMessage[] = [];
+  for (const m of items ?? []) {
+    const role = ROLE_MAP[m.role];
+    const text = (m.message ?? m.content ?? '').trim();
+    if (!role || !text) continue; // tool calls, tool results, empty turns
+    out.push({ role, text, at: typeof m.time === 'number' && Number.isFinite(m.time) ? new Date(m.time).toISOString() : null });
+  }
+  return out;
+}
+
+function transcriptFrom(messages: CallMessage[]): string {
+  return messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => `${m.role === 'agent' ? 'AI' : 'User'}: ${m.text}`)
+    .join('\n');
+}
+
+function durationOf(startedAt: string | null, endedAt: string | null, reported?: number): number | null {
+  if (typeof reported === 'number' && Number.isFinite(reported)) return Math.round(reported);
+  if (!startedAt || !endedAt) return null;
+  const d = (Date.parse(endedAt) - Date.parse(startedAt)) / 1000;
+  return Number.isFinite(d) && d >= 0 ? Math.round(d) : null;
+}
+
+function metadataOf(call: z.infer<typeof callSchema>): Record<string, unknown> {
+  return { ...(call.metadata ?? {}), ...(call.assistantOverrides?.metadata ?? {}) };
+}
+
+/** Parses a webhook body (already JSON-decoded) into one of our events. Throws VapiPayloadError on a malformed known type. */
+export function parseVapiWebhook(body: unknown): VapiWebhookEvent {
+  const env = envelopeSchema.safeParse(body);
+  if (!env.success) throw new VapiPayloadError('not a Vapi server message', env.error.issues);
+  const type = env.data.message.type;
+  if (type === 'status-update') {
+    const r = statusUpdateSchema.safeParse(env.data.message);
+    if (!r.success) throw new VapiPayloadError('malformed status-update', r.error.issues);
+    const m = r.data;
+    return { kind: 'status', vapiCallId: m.call.id, status: m.status, endedReason: m.endedReason ?? null, metadata: metadataOf(m.call) };
+  }
+  if (type === 'end-of-call-report') {
+    const r = endOfCallSchema.safeParse(env.data.message);
+    if (!r.success) throw new VapiPayloadError('malformed end-of-call-report', r.error.issues);
+    const m = r.data;
+    const messages = mapVapiMessages(m.artifact?.messages ?? m.messages ?? m.call.artifact?.messages ?? m.call.messages);
+    const startedAt = m.startedAt ?? m.call.startedAt ?? null;
+    const endedAt = m.endedAt ?? m.call.endedAt ?? null;
+    return {
+      kind: 'ended',
+      vapiCallId: m.call.id,
+      endedReason: m.endedReason ?? m.call.endedReason ?? null,
+      startedAt,
+      endedAt,
+      durationSec: durationOf(startedAt, endedAt, m.durationSeconds),
+      transcript: m.artifact?.transcript ?? m.transcript ?? transcriptFrom(messages),
+      messages,
+      recordingUrl: m.artifact?.recordingUrl ?? m.recordingUrl ?? m.artifact?.recording?.mono?.combinedUrl ?? null,
+      summary: m.analysis?.summary ?? m.summary ?? null,
+      metadata: metadataOf(m.call),
+    };
+  }
+  return { kind: 'ignored', type };
+}
+
+/** Normalises a call read back through the API (GET /call/:id), for reconciliation. */
+export function normaliseVapiCall(raw: unknown): VapiCallSnapshot {
+  const r = callSchema.safeParse(raw);
+  if (!r.success) throw new VapiPayloadError('malformed call', r.error.issues);
+  const c = r.data;
+  const messages = mapVapiMessages(c.artifact?.messages ?? c.messages);
+  const startedAt = c.startedAt ?? null;
+  const endedAt = c.endedAt ?? null;
+  return {
+    vapiCallId: c.id,
+    status: c.status ?? 'queued',
+    endedReason: c.endedReason ?? null,
+    startedAt,
+    endedAt,
+    durationSec: durationOf(startedAt, endedAt),
+    transcript: c.artifact?.transcript ?? c.transcript ?? transcriptFrom(messages),
+    messages,
+    recordingUrl: c.artifact?.recordingUrl ?? c.recordingUrl ?? c.artifact?.recording?.mono?.combinedUrl ?? null,
+    summary: c.analysis?.summary ?? c.summary ?? null,
+    metadata: metadataOf(c),
+  };
+}
+
+/** Vapi's call status in our vocabulary (contracts.ts CallStatus). */
+export function toCallStatus(vapiStatus: string): CallStatus {
+  switch (vapiStatus) {
+    case 'scheduled':
+    case 'queued':
+      return 'queued';
+    case 'ringing':
+      return 'ringing';
+    case 'in-progress':
+    case 'forwarding':
+      return 'in-progress';
+    case 'ended':
+      return 'ended';
+    default:
+      return 'failed';
+  }
+}
