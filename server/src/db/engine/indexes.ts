@@ -1,0 +1,276 @@
+/**
+ * Secondary indexes: a sorted array of (key tuple, record id) entries kept in MongoDB key order (binary search for range
+ * scans, lazily merged bulk inserts), plus a hash of canonical key strings for unique indexes. Multikey on arrays.
+ */
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import { Codes, ServerError } from './errors.js';
+import { compareValues, keyString, MAX_BOUND, MIN_BOUND, pathValues } from './values.js';
+
+export interface Entry {
+  k: unknown[];
+  r: number;
+}
+
+export interface IndexSpec {
+  v?: number;
+  key: Document;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  [opt: string]: unknown;
+}
+
+/** A key range in index order: entries e with start <= e.k <= end (strictness per side). */
+export interface KeyRange {
+  start: unknown[];
+  startStrict: boolean;
+  end: unknown[];
+  endStrict: boolean;
+}
+
+export class Index {
+  readonly name: string;
+  readonly fields: string[];
+  readonly paths: string[][];
+  readonly dirs: number[];
+  readonly unique: boolean;
+  readonly sparse: boolean;
+  readonly partial: Query | null;
+  /** True once any document produced more than one key (array values): such an index cannot give sort order. */
+  multikey = false;
+  /** Unique indexes: canonical key string -> record id. */
+  readonly uniqueMap: Map<string, number> | null;
+  private entries: Entry[] = [];
+  private pending: Entry[] = [];
+
+  constructor(readonly spec: IndexSpec) {
+    this.name = spec.name;
+    this.fields = Object.keys(spec.key);
+    this.paths = this.fields.map((f) => f.split('.'));
+    this.dirs = this.fields.map((f) => {
+      const d = spec.key[f];
+      if (d === 1 || d === -1) return d;
+      if (typeof d === 'number' && d !== 0) return d > 0 ? 1 : -1;
+      throw new ServerError(Codes.BadValue, `Values in the index key pattern can only be 1 or -1 for this engine, got ${JSON.stringify(d)} for ${f}`);
+    });
+    this.unique = spec.unique === true;
+    this.sparse = spec.sparse === true;
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : null;
+    this.uniqueMap = this.unique ? new Map() : null;
+  }
+
+  get size(): number {
+    return this.entries.length + this.pending.length;
+  }
+
+  /** Key tuples of a document (deduplicated); [] when the document is not in this index (sparse/partial). */
+  keysFor(doc: Document): unknown[][] {
+    if (this.partial && !this.partial.test(doc)) return [];
+    const perField: unknown[][] = [];
+    let anyPresent = false;
+    let arrayField = -1;
+    for (let i = 0; i < this.paths.length; i++) {
+      const vals = pathValues(doc, this.paths[i]);
+      if (vals.length === 0) perField.push([null]);
+      else {
+        anyPresent = true;
+        if (vals.length > 1) {
+          if (arrayField >= 0)
+            throw new ServerError(Codes.CannotIndexParallelArrays, `cannot index parallel arrays [${this.fields[i]}] [${this.fields[arrayField]}]`);
+          arrayField = i;
+          this.multikey = true;
+        } else if (pathThroughArray(doc, this.paths[i])) this.multikey = true;
+        perField.push(vals.map((v) => (v === undefined ? null : v)));
+      }
+    }
+    if (this.sparse && !anyPresent) return [];
+    if (arrayField < 0) return [perField.map((v) => v[0])];
+    const out: unknown[][] = [];
+    const seen = new Set<string>();
+    for (const v of perField[arrayField]) {
+      const ks = keyString(v);
+      if (seen.has(ks)) continue;
+      seen.add(ks);
+      out.push(perField.map((vals, i) => (i === arrayField ? v : vals[0])));
+    }
+    return out;
+  }
+
+  static tupleString(k: unknown[]): string {
+    let s = '';
+    for (const v of k) s += keyString(v) + '|';
+    return s;
+  }
+
+  /** Throws E11000 when one of the keys is held by another record. */
+  checkUnique(keys: unknown[][], rid: number, ns: string, pending?: Map<string, number>): void {
+    if (!this.uniqueMap) return;
+    for (const k of keys) {
+      const ks = Index.tupleString(k);
+      const holder = this.uniqueMap.get(ks) ?? pending?.get(ks);
+      if (holder !== undefined && holder !== rid) throw this.dupError(ns, k);
+    }
+  }
+
+  dupError(ns: string, k: unknown[]): ServerError {
+    const keyPattern: Document = {};
+    const keyValue: Document = {};
+    this.fields.forEach((f, i) => {
+      keyPattern[f] = this.spec.key[f];
+      keyValue[f] = k[i] === undefined ? null : k[i];
+    });
+    const shown = this.fields.map((f, i) => `${f}: ${showValue(k[i])}`).join(', ');
+    return new ServerError(Codes.DuplicateKey, `E11000 duplicate key error collection: ${ns} index: ${this.name} dup key: { ${shown} }`, {
+      keyPattern,
+      keyValue,
+    });
+  }
+
+  add(keys: unknown[][], rid: number): void {
+    for (const k of keys) {
+      this.pending.push({ k, r: rid });
+      if (this.uniqueMap) this.uniqueMap.set(Index.tupleString(k), rid);
+    }
+  }
+
+  remove(keys: unknown[][], rid: number): void {
+    for (const k of keys) {
+      if (this.uniqueMap) {
+        const ks = Index.tupleString(k);
+        if (this.uniqueMap.get(ks) === rid) this.uniqueMap.delete(ks);
+      }
+      this.removeEntry({ k, r: rid });
+    }
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.pending = [];
+    this.uniqueMap?.clear();
+    this.multikey = false;
+  }
+
+  compareKeys(a: unknown[], b: unknown[]): number {
+    for (let i = 0; i < a.length; i++) {
+      const c = compareValues(a[i], b[i]);
+      if (c !== 0) return this.dirs[i] > 0 ? c : -c;
+    }
+    return 0;
+  }
+
+  private compareEntries = (a: Entry, b: Entry): number => this.compareKeys(a.k, b.k) || a.r - b.r;
+
+  private removeEntry(e: Entry): void {
+    const pi = this.pending.findIndex((p) => p.r === e.r && this.compareKeys(p.k, e.k) === 0);
+    if (pi >= 0) {
+      this.pending.splice(pi, 1);
+      return;
+    }
+    const arr = this.entries;
+    let lo = 0;
+    let hi = arr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compareEntries(arr[mid], e) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < arr.length && arr[lo].r === e.r && this.compareKeys(arr[lo].k, e.k) === 0) arr.splice(lo, 1);
+    else {
+      const j = arr.findIndex((p) => p.r === e.r && this.compareKeys(p.k, e.k) === 0);
+      if (j >= 0) arr.splice(j, 1);
+    }
+  }
+
+  /** Sorted view of all entries (merges pending inserts first). */
+  sorted(): Entry[] {
+    if (this.pending.length) {
+      const p = this.pending.sort(this.compareEntries);
+      this.pending = [];
+      const a = this.entries;
+      if (p.length < 16 && a.length > 0) {
+        for (const e of p) {
+          let lo = 0;
+          let hi = a.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (this.compareEntries(a[mid], e) < 0) lo = mid + 1;
+            else hi = mid;
+          }
+          a.splice(lo, 0, e);
+        }
+      } else if (a.length === 0) this.entries = p;
+      else {
+        const out: Entry[] = new Array(a.length + p.length);
+        let i = 0;
+        let j = 0;
+        let o = 0;
+        while (i < a.length && j < p.length) out[o++] = this.compareEntries(a[i], p[j]) <= 0 ? a[i++] : p[j++];
+        while (i < a.length) out[o++] = a[i++];
+        while (j < p.length) out[o++] = p[j++];
+        this.entries = out;
+      }
+    }
+    return this.entries;
+  }
+
+  /** [lo, hi) positions in sorted() of the entries inside the range. */
+  rangePositions(range: KeyRange): [number, number] {
+    const arr = this.sorted();
+    const n = range.start.length;
+    const cmpPrefix = (k: unknown[], b: unknown[]) => {
+      for (let i = 0; i < n; i++) {
+        const c = compareValues(k[i], b[i]);
+        if (c !== 0) return this.dirs[i] > 0 ? c : -c;
+      }
+      return 0;
+    };
+    let lo = 0;
+    let hi = arr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = cmpPrefix(arr[mid].k, range.start);
+      if (range.startStrict ? c <= 0 : c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = lo;
+    hi = arr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = cmpPrefix(arr[mid].k, range.end);
+      if (range.endStrict ? c < 0 : c <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return [first, lo];
+  }
+
+  /** Sentinel that sorts first (which=-1) or last (which=1) in this index's order for field i. */
+  orderSentinel(i: number, which: -1 | 1): unknown {
+    return which * this.dirs[i] > 0 ? MAX_BOUND : MIN_BOUND;
+  }
+}
+
+function pathThroughArray(doc: unknown, path: string[]): boolean {
+  let cur: unknown = doc;
+  for (const seg of path) {
+    if (Array.isArray(cur)) return true;
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Document)[seg];
+  }
+  return Array.isArray(cur);
+}
+
+/** Renders a key value like mongod's error messages: strings quoted, ObjectId('...'), dates as new Date(ms). */
+export function showValue(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Date) return `new Date(${v.getTime()})`;
+  if (Array.isArray(v)) return '[ ' + v.map(showValue).join(', ') + ' ]';
+  const t = (v as { _bsontype?: string })._bsontype;
+  if (t === 'ObjectId') return `ObjectId('${(v as { toHexString(): string }).toHexString()}')`;
+  if (t) return String(v);
+  const parts = Object.entries(v as Document).map(([k, x]) => `${k}: ${showValue(x)}`);
+  return '{ ' + parts.join(', ') + ' }';
+}

@@ -1,0 +1,137 @@
+/**
+ * Update application on top of mingo's updater, with the parts mingo lacks or does differently:
+ * $setOnInsert (applied only when an upsert inserts), the upsert seed document built from the filter's equalities,
+ * replacement documents, pipeline updates, _id immutability and MongoDB's error codes.
+ */
+import { ObjectId, type Document } from 'bson';
+import { Aggregator, update as mingoUpdate } from 'mingo';
+import { Codes, ServerError } from './errors.js';
+import { MINGO_OPTS } from './collection.js';
+import { cloneDeep, isPlainObject, keyString, normalizeNumbers } from './values.js';
+
+const KNOWN_OPS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$currentDate',
+  '$bit',
+  '$setOnInsert',
+]);
+
+export function isOperatorUpdate(u: unknown): boolean {
+  return isPlainObject(u) && Object.keys(u).length > 0 && Object.keys(u).every((k) => k.startsWith('$'));
+}
+
+export function validateUpdate(u: unknown): void {
+  if (Array.isArray(u)) return;
+  if (!isPlainObject(u)) throw new ServerError(Codes.FailedToParse, 'Update argument must be either an object or an array');
+  const keys = Object.keys(u);
+  const ops = keys.filter((k) => k.startsWith('$'));
+  if (ops.length && ops.length !== keys.length)
+    throw new ServerError(Codes.FailedToParse, `Unknown modifier: ${keys.find((k) => !k.startsWith('$'))}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  for (const op of ops) {
+    if (!KNOWN_OPS.has(op))
+      throw new ServerError(Codes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    if (!isPlainObject(u[op])) throw new ServerError(Codes.FailedToParse, `Modifiers operate on fields but we found type ${typeof u[op]} instead.`);
+  }
+  // Conflicting paths like {$set: {a: 1}, $inc: {a: 1}}
+  const paths: string[] = [];
+  for (const op of ops) for (const p of Object.keys(u[op])) {
+    for (const q of paths)
+      if (p === q || p.startsWith(q + '.') || q.startsWith(p + '.'))
+        throw new ServerError(40, `Updating the path '${p}' would create a conflict at '${q}'`);
+    paths.push(p);
+    if (op === '$rename') paths.push(String(u[op][p]));
+  }
+}
+
+/**
+ * Returns the updated copy of `doc` (never mutates it). `inserting` enables $setOnInsert.
+ * `filter` is used for the positional `$` operator.
+ */
+export function applyUpdate(doc: Document, u: Document | Document[], opts: { arrayFilters?: Document[]; filter?: Document; inserting?: boolean }): Document {
+  let next: Document;
+  if (Array.isArray(u)) {
+    const out = new Aggregator(u, { ...MINGO_OPTS }).run([cloneDeep(doc)]);
+    next = out[0] as Document;
+    if (!next) throw new ServerError(Codes.BadValue, 'pipeline update produced no document');
+  } else if (!isOperatorUpdate(u)) {
+    if (u._id !== undefined && doc._id !== undefined && keyString(u._id) !== keyString(doc._id)) throw immutableId(u._id);
+    next = doc._id !== undefined ? { _id: doc._id, ...cloneDeep(u) } : cloneDeep(u);
+  } else {
+    next = cloneDeep(doc);
+    const ops: Document = {};
+    for (const [op, spec] of Object.entries(u)) {
+      if (op === '$setOnInsert') {
+        if (opts.inserting) ops.$set = { ...(ops.$set ?? {}), ...spec };
+      } else if (op === '$set' && ops.$set) ops.$set = { ...ops.$set, ...spec };
+      else ops[op] = spec;
+    }
+    if (Object.keys(ops).length) {
+      try {
+        mingoUpdate(next, normalizeNumbers(cloneDeep(ops)), opts.arrayFilters, opts.filter, { cloneMode: 'deep', queryOptions: { ...MINGO_OPTS } });
+      } catch (e) {
+        if (e instanceof ServerError) throw e;
+        const msg = (e as Error).message;
+        throw new ServerError(/type|numeric|apply/i.test(msg) ? Codes.TypeMismatch : Codes.BadValue, msg);
+      }
+    }
+  }
+  if (doc._id !== undefined && (next._id === undefined || keyString(next._id) !== keyString(doc._id))) throw immutableId(next._id);
+  if (next._id !== undefined && Object.keys(next)[0] !== '_id') next = { _id: next._id, ...next };
+  return next;
+}
+
+function immutableId(v: unknown): ServerError {
+  return new ServerError(Codes.ImmutableField, `Performing an update on the path '_id' would modify the immutable field '_id'`, v === undefined ? {} : {});
+}
+
+/** The document an upsert starts from: the filter's equality predicates (plain values and $eq, also inside $and). */
+export function upsertSeed(filter: Document): Document {
+  const seed: Document = {};
+  const setPath = (path: string, v: unknown) => {
+    const parts = path.split('.');
+    let cur: Document = seed;
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (!isPlainObject(cur[parts[i]])) cur[parts[i]] = {};
+      cur = cur[parts[i]] as Document;
+    }
+    cur[parts[parts.length - 1]] = cloneDeep(v);
+  };
+  const visit = (f: Document) => {
+    for (const [k, v] of Object.entries(f)) {
+      if (k === '$and' && Array.isArray(v)) v.forEach((x) => isPlainObject(x) && visit(x));
+      else if (k.startsWith('$')) continue;
+      else if (isPlainObject(v) && Object.keys(v).some((o) => o.startsWith('$'))) {
+        if ('$eq' in v) setPath(k, v.$eq);
+        else if (Array.isArray(v.$in) && v.$in.length === 1 && !(v.$in[0] instanceof RegExp)) setPath(k, v.$in[0]);
+      } else if (!(v instanceof RegExp)) setPath(k, v);
+    }
+  };
+  visit(filter);
+  return seed;
+}
+
+/** Builds the document an upsert inserts. */
+export function buildUpsert(filter: Document, u: Document | Document[], arrayFilters?: Document[]): Document {
+  const seed = upsertSeed(filter);
+  let doc: Document;
+  if (!Array.isArray(u) && !isOperatorUpdate(u)) {
+    doc = cloneDeep(u);
+    if (doc._id === undefined && seed._id !== undefined) doc = { _id: seed._id, ...doc };
+  } else {
+    doc = applyUpdate(seed, u, { arrayFilters, inserting: true });
+  }
+  if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
+  else if (Object.keys(doc)[0] !== '_id') doc = { _id: doc._id, ...doc };
+  return doc;
+}
