@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Db } from 'mongodb';
 import type { SessionInfo } from './contracts.js';
-import { errorMiddleware } from './http/errors.js';
+import { AppError, errorMiddleware } from './http/errors.js';
 import { cors, requestLogging, securityHeaders } from './http/middleware.js';
 import type { Logger } from './log.js';
 import { requireUser } from './auth/middleware.js';
@@ -84,6 +84,11 @@ export function createApp(deps: AppDeps, core = createCore(deps)): AppContext {
       jsonLimit: '2mb',
       formLimit: '256kb',
       encoding: 'utf-8',
+      onError: (err: Error & { status?: number; type?: string }) => {
+        if (err.status === 413 || err.type === 'entity.too.large') throw new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+        if (err.status === 415) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+        throw new AppError(400, 'MALFORMED_JSON', 'The request body is not valid JSON (an object or an array is expected).');
+      },
     }),
   );
 

@@ -10,7 +10,7 @@ export const listQuery = z.object({
   q: z.string().trim().max(100, 'search is at most 100 characters').optional(),
   page: z.coerce.number().int().min(1, 'pages start at 1').max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100, 'at most 100 leads per page').default(20),
-});
+}).strict();
 export type ListQuery = z.infer<typeof listQuery>;
 
 const consent = z.object({
