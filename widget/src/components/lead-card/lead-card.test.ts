@@ -1,0 +1,309 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import '../../define.js';
+import type { Lead } from '../../../../server/src/contracts.js';
+import type { LeadCard } from './lead-card.js';
+import { error, FakeBackend, FakeLive, makeCall, makeLead, waitFor } from '../../test/fixtures.js';
+import type { TestProvider } from '../../test/fixtures.js';
+
+const NOW = Date.now();
+
+async function renderCard(lead: Lead, opts: { backend?: FakeBackend; theme?: string } = {}) {
+  const backend = opts.backend ?? new FakeBackend([lead]);
+  const live = new FakeLive();
+  const config = { apiUrl: 'http://api.test', settings: { agentSettingsUrl: '/settings/agent', phoneSettingsUrl: '/settings/phone' }, session: null };
+  const provider = await fixture<TestProvider>(html`<test-provider .api=${backend.client} .live=${live} .config=${config}>
+    <lead-card .lead=${lead} .now=${NOW} theme=${opts.theme ?? 'light'}></lead-card>
+  </test-provider>`);
+  const card = provider.querySelector('lead-card')!;
+  await card.updateComplete;
+  return { card, backend, live, root: card.shadowRoot! };
+}
+
+const part = (card: LeadCard, name: string) => card.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+describe('lead-card', () => {
+  afterEach(() => setViewport({ width: 1280, height: 800 }));
+
+  describe('rendering', () => {
+    it('shows the tier badge with emoji and score, the status, the name, the phone and the last contact', async () => {
+      const { card } = await renderCard(makeLead({ name: 'Maria Lopez', leadScore: 85, leadStatus: 'contacted', lastContactAt: new Date(NOW - 5 * 60_000).toISOString() }));
+      expect(text(part(card, 'score-badge'))).to.contain('🔥 Hot 85');
+      expect(text(part(card, 'status-badge'))).to.equal('Contacted');
+      const name = part(card, 'name')!;
+      expect(name.textContent).to.equal('Maria Lopez');
+      expect(getComputedStyle(name).fontWeight).to.equal('750');
+      expect(text(part(card, 'phone'))).to.equal('+1 (212) 555-1234');
+      expect(part(card, 'phone')!.querySelector('svg')).to.exist;
+      expect(text(card.shadowRoot!.querySelector('time'))).to.equal('5m ago');
+    });
+
+    it('uses the Warm and Cold badges at 50-79 and under 50', async () => {
+      const warm = await renderCard(makeLead({ leadScore: 50 }));
+      expect(text(part(warm.card, 'score-badge'))).to.contain('☀️ Warm 50');
+      expect(part(warm.card, 'score-badge')!.classList.contains('badge--warm')).to.equal(true);
+      const cold = await renderCard(makeLead({ leadScore: 49 }));
+      expect(text(part(cold.card, 'score-badge'))).to.contain('❄️ Cold 49');
+    });
+
+    it('says "Never" for a lead never contacted', async () => {
+      const { card } = await renderCard(makeLead({ lastContactAt: null }));
+      expect(text(card.shadowRoot!.querySelector('.line:not(.phone)'))).to.equal('Last contact: Never');
+    });
+
+    it('shows up to 3 service tags and "+N more"', async () => {
+      const { card } = await renderCard(makeLead({ services: ['Botox', 'Filler', 'Laser', 'Peel', 'Facial'] }));
+      const tags = [...part(card, 'tags')!.querySelectorAll('li')].map(text);
+      expect(tags).to.deep.equal(['Botox', 'Filler', 'Laser', '+2 more']);
+      const three = await renderCard(makeLead({ services: ['Botox', 'Filler', 'Laser'] }));
+      expect(text(part(three.card, 'tags'))).not.to.contain('more');
+    });
+
+    it('explains the score with the rules and the quoted words', async () => {
+      const lead = makeLead({
+        leadScore: 90,
+        scoreBreakdown: {
+          score: 90,
+          raw: 90,
+          services: ['Botox'],
+          scoredAt: new Date().toISOString(),
+          callId: 'c1',
+          rules: [
+            { rule: 'base', points: 50, matches: [], quotes: [] },
+            { rule: 'high_value_keywords', points: 10, matches: ['botox'], quotes: ['I want botox'] },
+            { rule: 'urgency', points: 30, matches: ['this week'], quotes: ['can I come this week?'] },
+          ],
+        },
+      });
+      const { card } = await renderCard(lead);
+      const badge = part(card, 'score-badge')!;
+      expect(badge.getAttribute('aria-expanded')).to.equal('false');
+      badge.click();
+      await card.updateComplete;
+      expect(badge.getAttribute('aria-expanded')).to.equal('true');
+      const why = text(part(card, 'explanation'));
+      expect(why).to.contain('High-value keywords: “botox” +10');
+      expect(why).to.contain('“can I come this week?”');
+      expect(why).to.contain('Urgency');
+    });
+  });
+
+  describe('visibility of the actions', () => {
+    const cases: Array<[Lead['leadStatus'], boolean, boolean]> = [
+      ['new', true, true],
+      ['contacted', true, true],
+      ['qualified', true, true],
+      ['booked', false, true],
+      ['converted', false, false],
+      ['lost', false, false],
+    ];
+    for (const [status, book, lost] of cases) {
+      it(`${status}: Book ${book ? 'shown' : 'hidden'}, Lost ${lost ? 'shown' : 'hidden'}, Call Back and SMS always`, async () => {
+        const { card } = await renderCard(makeLead({ leadStatus: status }));
+        expect(!!part(card, 'book-button')).to.equal(book);
+        expect(!!part(card, 'lost-button')).to.equal(lost);
+        expect(text(part(card, 'call-button'))).to.equal('Call Back');
+        expect(text(part(card, 'sms-button'))).to.equal('SMS');
+      });
+    }
+  });
+
+  describe('opening', () => {
+    it('fires lead-open when the card body is clicked', async () => {
+      const lead = makeLead();
+      const { card } = await renderCard(lead);
+      setTimeout(() => part(card, 'name')!.click());
+      const event = await oneEvent(card, 'lead-open');
+      expect(event.detail.lead.id).to.equal(lead.id);
+      expect(event.bubbles && event.composed && event.cancelable).to.equal(true);
+    });
+
+    it('does not open when a button is clicked', async () => {
+      const { card } = await renderCard(makeLead());
+      let opened = 0;
+      card.addEventListener('lead-open', () => opened++);
+      card.addEventListener('sms-compose-request', (e) => e.preventDefault());
+      part(card, 'sms-button')!.click();
+      part(card, 'score-badge')!.click();
+      await card.updateComplete;
+      expect(opened).to.equal(0);
+    });
+
+    it('opens with Space on the focused card', async () => {
+      const { card } = await renderCard(makeLead());
+      card.tabIndex = 0;
+      card.focus();
+      setTimeout(() => sendKeys({ press: 'Space' }));
+      const event = await oneEvent(card, 'lead-open');
+      expect(event.detail.lead.name).to.equal(card.lead!.name);
+    });
+  });
+
+  describe('Call Back', () => {
+    it('shows "Calling..." with a spinner, then follows the live call state', async () => {
+      const lead = makeLead({ id: 'lead-call' });
+      const backend = new FakeBackend([lead]);
+      backend.delay = 150;
+      const { card, live } = await renderCard(lead, { backend });
+      const started = oneEvent(card, 'call-started');
+      part(card, 'call-button')!.click();
+      await card.updateComplete;
+      const button = part(card, 'call-button')! as HTMLButtonElement;
+      expect(text(button)).to.equal('Calling...');
+      expect(button.querySelector('.spinner')).to.exist;
+      expect(button.disabled).to.equal(true);
+      const { detail } = await started;
+      expect(detail.call.status).to.equal('queued');
+      expect(backend.requestsTo('POST', '/v1/leads/lead-call/calls')).to.have.length(1);
+
+      live.push('call:updated', { call: makeCall({ id: detail.call.id, contactId: lead.id, status: 'ringing' }) });
+      await card.updateComplete;
+      expect(text(part(card, 'call-button'))).to.equal('Ringing...');
+      live.push('call:updated', { call: makeCall({ id: detail.call.id, contactId: lead.id, status: 'in-progress' }) });
+      await card.updateComplete;
+      expect(text(card.shadowRoot!.querySelector('.call-state'))).to.equal('On the call');
+      live.push('call:updated', { call: makeCall({ id: detail.call.id, contactId: lead.id, status: 'ended', durationSec: 165 }) });
+      await card.updateComplete;
+      expect(text(card.shadowRoot!.querySelector('.call-state'))).to.equal('Call ended · 2m 45s');
+      expect(text(part(card, 'call-button'))).to.equal('Call Back');
+      expect((part(card, 'call-button') as HTMLButtonElement).disabled).to.equal(false);
+    });
+
+    it('ignores call updates of other leads', async () => {
+      const lead = makeLead();
+      const { card, live } = await renderCard(lead);
+      live.push('call:updated', { call: makeCall({ contactId: 'someone-else', status: 'ringing' }) });
+      await card.updateComplete;
+      expect(text(part(card, 'call-button'))).to.equal('Call Back');
+    });
+
+    it('does not call when the host vetoes call-start-request', async () => {
+      const lead = makeLead();
+      const { card, backend } = await renderCard(lead);
+      card.addEventListener('call-start-request', (e) => e.preventDefault());
+      await card.startCall();
+      expect(backend.requestsTo('POST', /\/calls$/)).to.have.length(0);
+    });
+
+    for (const [code, linkText, href] of [
+      ['OUTBOUND_AGENT_NOT_CONFIGURED', 'Open agent settings', '/settings/agent'],
+      ['NO_PHONE_NUMBER', 'Open phone settings', '/settings/phone'],
+      ['INVALID_PHONE_FORMAT', 'Open phone settings', '/settings/phone'],
+    ]) {
+      it(`shows the step-by-step guide for ${code} and fires call-failed`, async () => {
+        const lead = makeLead({ phone: '2125551234', phoneValid: false });
+        const backend = new FakeBackend([lead]);
+        backend.overrides.push((r) => (r.path.endsWith('/calls') ? error(422, code, 'Refused') : undefined));
+        const { card } = await renderCard(lead, { backend });
+        setTimeout(() => part(card, 'call-button')!.click());
+        const failed = await oneEvent(card, 'call-failed');
+        expect(failed.detail.error.code).to.equal(code);
+        await card.updateComplete;
+        const guide = card.shadowRoot!.querySelector('call-error-guide')!;
+        await guide.updateComplete;
+        const link = guide.shadowRoot!.querySelector<HTMLAnchorElement>('[part="settings-link"]')!;
+        expect(text(link)).to.equal(linkText);
+        expect(link.getAttribute('href')).to.equal(href);
+        expect(guide.shadowRoot!.querySelectorAll('ol li').length).to.equal(3);
+        await expect(card).to.be.accessible();
+        guide.shadowRoot!.querySelector<HTMLButtonElement>('[part="dismiss"]')!.click();
+        await card.updateComplete;
+        expect(card.shadowRoot!.querySelector('call-error-guide')).to.equal(null);
+      });
+    }
+  });
+
+  describe('Book and Lost', () => {
+    it('books the lead: request event, PATCH with the expected status, change event, toast', async () => {
+      const lead = makeLead({ leadStatus: 'contacted' });
+      const { card, backend } = await renderCard(lead);
+      const request = oneEvent(card, 'lead-status-change-request');
+      const change = oneEvent(card, 'lead-status-change');
+      const toast = oneEvent(card, 'toast-show');
+      part(card, 'book-button')!.click();
+      expect((await request).detail).to.deep.include({ from: 'contacted', to: 'booked' });
+      expect((await change).detail.lead.leadStatus).to.equal('booked');
+      expect((await toast).detail.message).to.equal('Lead marked as booked');
+      expect(backend.requestsTo('PATCH', `/v1/leads/${lead.id}`)[0].body).to.deep.equal({ status: 'booked', expectedStatus: 'contacted' });
+      await card.updateComplete;
+      expect(part(card, 'book-button')).to.equal(null);
+      expect(text(part(card, 'status-badge'))).to.equal('Booked');
+    });
+
+    it('marks lost with an Undo that reverts through the API', async () => {
+      const lead = makeLead({ leadStatus: 'qualified' });
+      const { card, backend } = await renderCard(lead);
+      const toast = oneEvent(card, 'toast-show');
+      part(card, 'lost-button')!.click();
+      const { detail } = await toast;
+      expect(detail.message).to.equal('Lead marked as lost');
+      expect(detail.action?.label).to.equal('Undo');
+      const undone = oneEvent(card, 'lead-status-change');
+      await detail.action!.run(card);
+      expect((await undone).detail).to.deep.include({ from: 'lost', to: 'qualified' });
+      expect(backend.requestsTo('POST', `/v1/leads/${lead.id}/revert`)).to.have.length(1);
+    });
+
+    it('sends nothing when the host vetoes the status change', async () => {
+      const lead = makeLead();
+      const { card, backend } = await renderCard(lead);
+      card.addEventListener('lead-status-change-request', (e) => e.preventDefault());
+      await card.book();
+      expect(backend.requestsTo('PATCH', /./)).to.have.length(0);
+    });
+
+    it('tells the user when someone else changed the lead (409 STALE_LEAD)', async () => {
+      const lead = makeLead({ leadStatus: 'new' });
+      const backend = new FakeBackend([{ ...lead, leadStatus: 'booked' }]);
+      const { card } = await renderCard(lead, { backend });
+      const toast = oneEvent(card, 'toast-show');
+      part(card, 'lost-button')!.click();
+      const { detail } = await toast;
+      expect(detail.variant).to.equal('error');
+      expect(detail.message).to.contain('changed by someone else (now Booked)');
+    });
+  });
+
+  describe('keyboard', () => {
+    it('C calls, S asks for the composer, B books, L marks lost while focus is in the card', async () => {
+      const lead = makeLead({ leadStatus: 'new' });
+      const { card, backend } = await renderCard(lead);
+      card.tabIndex = 0;
+      card.focus();
+      setTimeout(() => sendKeys({ press: 's' }));
+      await oneEvent(card, 'sms-compose-request');
+      setTimeout(() => sendKeys({ press: 'c' }));
+      await oneEvent(card, 'call-started');
+      await sendKeys({ press: 'b' });
+      await waitFor(() => backend.requestsTo('PATCH', /./).length === 1, 'book');
+      expect(backend.requestsTo('PATCH', /./)[0].body).to.deep.include({ status: 'booked' });
+      await waitFor(() => card.lead!.leadStatus === 'booked');
+      card.focus();
+      await sendKeys({ press: 'l' });
+      await waitFor(() => backend.requestsTo('PATCH', /./).length === 2, 'lost');
+      expect(backend.requestsTo('PATCH', /./)[1].body).to.deep.include({ status: 'lost', expectedStatus: 'booked' });
+    });
+  });
+
+  describe('accessibility', () => {
+    const lead = () => makeLead({ services: ['Botox', 'Filler', 'Laser', 'Peel'], lastContactAt: new Date(NOW - 3 * 86400_000).toISOString() });
+    it('has no axe violations in light', async () => {
+      const { card } = await renderCard(lead(), { theme: 'light' });
+      await expect(card).to.be.accessible();
+    });
+    it('has no axe violations in dark', async () => {
+      const { card } = await renderCard(lead(), { theme: 'dark' });
+      expect(getComputedStyle(card.shadowRoot!.querySelector('.card')!).backgroundColor).to.equal('rgb(22, 27, 34)');
+      await expect(card).to.be.accessible();
+    });
+    it('has no axe violations at a phone width, with 44px touch targets', async () => {
+      await setViewport({ width: 375, height: 740 });
+      const { card } = await renderCard(lead());
+      for (const b of card.shadowRoot!.querySelectorAll('footer button')) {
+        expect(b.getBoundingClientRect().height).to.be.at.least(44);
+      }
+      await expect(card).to.be.accessible();
+    });
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * Test helpers for the widget: lead factories, an in-memory backend behind a fake `fetch` (so the real
+ * LeadsApiClient runs in every component test), fake live updates, and a context provider element.
+ */
+import { ContextProvider } from '@lit/context';
+import { LitElement, html } from 'lit';
+import type { Call, Lead, LeadStatus, SmsLog } from '../../../server/src/contracts.js';
+import { LeadsApiClient } from '../api/client.js';
+import { LiveEmitter, type LiveEventMap } from '../api/live.js';
+import { apiContext, configContext, liveContext, defaultConfig, type WidgetConfig } from '../contexts.js';
+import { tierOf } from '../format.js';
+
+let n = 0;
+export function makeLead(overrides: Partial<Lead> = {}): Lead {
+  n++;
+  const score = overrides.leadScore ?? 85;
+  const now = new Date().toISOString();
+  return {
+    id: `lead-${n}`,
+    name: `Lead ${n}`,
+    phone: '+12125551234',
+    phoneValid: true,
+    email: null,
+    services: ['Botox'],
+    leadScore: score,
+    tier: tierOf(score),
+    leadStatus: 'new',
+    lastContactAt: null,
+    lastAttemptAt: null,
+    scoreBreakdown: null,
+    smsOptOut: null,
+    consent: null,
+    externalId: null,
+    timezone: null,
+    lostFrom: null,
+    lostBy: null,
+    lostAt: null,
+    activeCallId: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    ...overrides,
+  } as Lead;
+}
+
+export function makeCall(overrides: Partial<Call> = {}): Call {
+  return {
+    id: 'call-1',
+    contactId: 'lead-1',
+    vapiCallId: 'v-1',
+    status: 'queued',
+    endedReason: null,
+    startedAt: null,
+    endedAt: null,
+    durationSec: null,
+    transcript: null,
+    messages: [],
+    summary: null,
+    recordingUrl: null,
+    scoreBefore: null,
+    scoreAfter: null,
+    createdBy: 'u1',
+    error: null,
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Headers;
+  body: unknown;
+}
+
+type Reply = { status: number; body?: unknown };
+type Override = (req: RecordedRequest) => Reply | undefined | Promise<Reply | undefined>;
+
+/** An in-memory API that follows docs/api.md closely enough for the widget. */
+export class FakeBackend {
+  leads: Lead[];
+  requests: RecordedRequest[] = [];
+  /** Checked before the built-in routes; return a reply to take over a request. */
+  overrides: Override[] = [];
+  /** Delay every reply (ms), to observe loading states. */
+  delay = 0;
+  client: LeadsApiClient;
+
+  constructor(leads: Lead[] = [], clientOptions: { token?: string; tokenProvider?: () => Promise<string> } = {}) {
+    this.leads = leads;
+    this.client = new LeadsApiClient({ baseUrl: 'http://api.test', token: clientOptions.token ?? 'tok', tokenProvider: clientOptions.tokenProvider, fetch: this.fetch });
+  }
+
+  fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(String(input));
+    const req: RecordedRequest = {
+      method: init.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: new Headers(init.headers),
+      body: init.body ? JSON.parse(String(init.body)) : undefined,
+    };
+    this.requests.push(req);
+    if (this.delay) await new Promise((r) => setTimeout(r, this.delay));
+    if (init.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    let reply: Reply | undefined;
+    for (const o of this.overrides) {
+      reply = await o(req);
+      if (reply) break;
+    }
+    reply ??= this.route(req);
+    if (reply.body instanceof Blob) return new Response(reply.body, { status: reply.status });
+    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
+      status: reply.status,
+      headers: { 'Content-Type': 'application/json' },
+    });
+  };
+
+  requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)));
+  }
+
+  private route(req: RecordedRequest): Reply {
+    const { method, path } = req;
+    if (method === 'GET' && path === '/v1/session') {
+      return { status: 200, body: { user: { id: 'u1', name: 'Ann', role: 'agent' }, org: { id: 'o1', name: 'Clinic', timezone: 'UTC' }, telephony: { outboundAgentConfigured: true, twilioNumber: '+15550001111', sandbox: true } } };
+    }
+    if (method === 'GET' && path === '/v1/leads') return { status: 200, body: this.page(req.query) };
+    if (method === 'GET' && path === '/v1/leads.csv') return { status: 200, body: new Blob(['name,phone\n']) };
+    const m = /^\/v1\/leads\/([^/]+)(?:\/(\w+))?$/.exec(path);
+    const lead = m ? this.leads.find((l) => l.id === decodeURIComponent(m[1])) : undefined;
+    if (m && !lead) return error(404, 'NOT_FOUND', 'No such lead');
+    if (lead && method === 'PATCH' && !m![2]) {
+      const body = req.body as { status: LeadStatus; expectedStatus?: LeadStatus };
+      if (body.expectedStatus && body.expectedStatus !== lead.leadStatus) return error(409, 'STALE_LEAD', 'Changed', { lead });
+      Object.assign(lead, { leadStatus: body.status, version: lead.version + 1, lostFrom: body.status === 'lost' ? lead.leadStatus : null });
+      return { status: 200, body: { lead: { ...lead } } };
+    }
+    if (lead && method === 'POST' && m![2] === 'revert') {
+      Object.assign(lead, { leadStatus: lead.lostFrom ?? 'new', lostFrom: null, version: lead.version + 1 });
+      return { status: 200, body: { lead: { ...lead } } };
+    }
+    if (lead && method === 'POST' && m![2] === 'calls') {
+      return { status: 202, body: { call: makeCall({ id: `call-${lead.id}`, contactId: lead.id }) } };
+    }
+    if (lead && method === 'POST' && m![2] === 'sms') {
+      const sms = { id: 'sms-1', contactId: lead.id, body: (req.body as { body: string }).body, status: 'queued' } as SmsLog;
+      return { status: 202, body: { sms, scheduled: false } };
+    }
+    if (lead && method === 'GET' && !m![2]) return { status: 200, body: { ...lead, calls: [], appointments: [], notes: [], timeline: [], allowedTransitions: [], canUndoLost: false, canRevertLost: false } };
+    return error(404, 'NOT_FOUND', `No route ${method} ${path}`);
+  }
+
+  private page(query: URLSearchParams) {
+    const tiers = query.get('tier')?.split(',');
+    const status = query.get('status');
+    const q = query.get('q')?.toLowerCase();
+    const page = Number(query.get('page') ?? 1);
+    const pageSize = Number(query.get('pageSize') ?? 20);
+    const items = this.leads
+      .filter((l) => !tiers || tiers.includes(tierOf(l.leadScore)))
+      .filter((l) => !status || l.leadStatus === status)
+      .filter((l) => !q || l.name.toLowerCase().includes(q) || (q.replace(/\D/g, '') && l.phone.includes(q.replace(/\D/g, ''))))
+      .sort((a, b) => b.leadScore - a.leadScore);
+    const total = items.length;
+    return { items: items.slice((page - 1) * pageSize, page * pageSize).map((l) => ({ ...l })), page, pageSize, total, totalPages: Math.ceil(total / pageSize) };
+  }
+}
+
+export function error(status: number, code: string, message: string, details?: unknown): Reply {
+  return { status, body: { error: { code, message, details } } };
+}
+
+/** Live updates a test drives by hand. */
+export class FakeLive extends LiveEmitter {
+  push<K extends keyof LiveEventMap>(event: K, ...payload: LiveEventMap[K] extends void ? [] : [LiveEventMap[K]]): void {
+    this.emit(event, ...payload);
+  }
+  listeners(event: keyof LiveEventMap): number {
+    return (this as unknown as { handlers: Map<string, Set<unknown>> }).handlers.get(event)?.size ?? 0;
+  }
+}
+
+/** Provides the three contexts to its light-DOM children, like the board does. */
+export class TestProvider extends LitElement {
+  static override properties = { api: { attribute: false }, live: { attribute: false }, config: { attribute: false } };
+  api?: LeadsApiClient;
+  live?: LiveEmitter;
+  config: WidgetConfig = defaultConfig;
+  private apiP = new ContextProvider(this, { context: apiContext });
+  private liveP = new ContextProvider(this, { context: liveContext });
+  private configP = new ContextProvider(this, { context: configContext, initialValue: defaultConfig });
+
+  protected override willUpdate(): void {
+    this.apiP.setValue(this.api);
+    this.liveP.setValue(this.live);
+    this.configP.setValue(this.config);
+  }
+
+  override render() {
+    return html`<slot></slot>`;
+  }
+}
+if (!customElements.get('test-provider')) customElements.define('test-provider', TestProvider);
+
+/** Wait until `check` is true (polling), or fail after `timeout` ms. */
+export async function waitFor(check: () => unknown, message = 'condition', timeout = 3000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeout) throw new Error(`Timed out waiting for ${message}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
