@@ -121,7 +121,8 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
   let best: Plan = { index: null, ranges: [], sortedBy: 'none', covered: false, boundFields: 0 };
   let bestScore = 0;
   for (const idx of indexes) {
-    if (idx.sparse || idx.partial) continue;
+    if (idx.partial && !partialImplied(idx, ex)) continue;
+    if (idx.sparse && !sparseSafe(idx, ex)) continue;
     const pointLists: unknown[][] = [];
     let combos = 1;
     let i = 0;
@@ -196,4 +197,30 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
     bestScore = score;
   }
   return best;
+}
+
+/** A partial index may serve a query only when the query pins every field of the partial filter to a value that passes it. */
+function partialImplied(idx: Index, ex: Extracted): boolean {
+  const pfe = idx.spec.partialFilterExpression ?? {};
+  const doc: Document = {};
+  for (const key of Object.keys(pfe)) {
+    if (key.startsWith('$')) return false;
+    const c = ex.fields.get(key);
+    if (!c?.points || c.points.length !== 1) return false;
+    let cur = doc;
+    const parts = key.split('.');
+    for (let i = 0; i < parts.length - 1; i++) cur = (cur[parts[i]] ??= {}) as Document;
+    cur[parts[parts.length - 1]] = c.points[0];
+  }
+  return idx.partial!.test(doc);
+}
+
+/** A sparse index lacks documents missing all its fields: usable when the query requires one of them to be non-null. */
+function sparseSafe(idx: Index, ex: Extracted): boolean {
+  return idx.fields.some((f) => {
+    const c = ex.fields.get(f);
+    if (!c) return false;
+    if (c.points) return c.points.every((p) => p !== null);
+    return true;
+  });
 }

@@ -82,6 +82,7 @@ export function applyUpdate(doc: Document, u: Document | Document[], opts: { arr
       } catch (e) {
         if (e instanceof ServerError) throw e;
         const msg = (e as Error).message;
+        if (/immutable/i.test(msg)) throw immutableId(undefined);
         throw new ServerError(/type|numeric|apply/i.test(msg) ? Codes.TypeMismatch : Codes.BadValue, msg);
       }
     }
