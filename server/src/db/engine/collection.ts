@@ -33,6 +33,8 @@ export class Collection {
   readonly indexes: Index[] = [];
   private nextRid = 1;
   uuid: UUID;
+  /** Documents read by the last find/count (diagnostics and tests: proves index narrowing). */
+  lastExamined = 0;
 
   constructor(
     readonly db: string,
@@ -172,8 +174,12 @@ export class Collection {
 
   /** Record ids of candidate documents for a plan (a superset of the matches); null = all documents. */
   private *candidates(plan: Plan): Generator<number> {
+    this.lastExamined = 0;
     if (!plan.index) {
-      yield* this.docs.keys();
+      for (const rid of this.docs.keys()) {
+        this.lastExamined++;
+        yield rid;
+      }
       return;
     }
     const ix = plan.index;
@@ -188,6 +194,7 @@ export class Collection {
             if (dedupe.has(r)) continue;
             dedupe.add(r);
           }
+          this.lastExamined++;
           yield r;
         }
       } else {
@@ -197,6 +204,7 @@ export class Collection {
             if (dedupe.has(r)) continue;
             dedupe.add(r);
           }
+          this.lastExamined++;
           yield r;
         }
       }
@@ -237,6 +245,7 @@ export class Collection {
   count(filter: Document, opts: { skip?: number; limit?: number; collation?: Collation | null } = {}): number {
     const plan = this.plan(filter, null, opts.collation);
     let n = 0;
+    this.lastExamined = 0;
     if (Object.keys(filter).length === 0) n = this.docs.size;
     else if (plan.covered && plan.index && !plan.index.multikey) {
       for (const r of plan.ranges) {
