@@ -56,6 +56,17 @@ export function mapVapiError(err: unknown): VapiProviderError {
   if (err instanceof VapiTimeoutError) return new VapiProviderError('timeout', null, 'Vapi did not answer in time');
   if (err instanceof VapiError) {
     const status = err.statusCode ?? null;
+    // SDK 2.0.1 on Node's fetch: its timeout aborts with the string "timeout", which the SDK does not recognise as an
+    // AbortError, so a timeout arrives as a status-less VapiError whose cause is "timeout".
+    const cause: unknown = err.cause;
+    if (
+      status === null &&
+      (cause === 'timeout' ||
+        (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')) ||
+        /^"?timeout"?$/i.test(err.message))
+    ) {
+      return new VapiProviderError('timeout', null, 'Vapi did not answer in time');
+    }
     const detail = bodyMessage(err.body) ?? err.message;
     return new VapiProviderError('provider', status, status ? `Vapi error ${status}: ${detail}` : `Vapi request failed: ${detail}`, err.body);
   }

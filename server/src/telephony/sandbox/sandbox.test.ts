@@ -1,0 +1,368 @@
+import assert from 'node:assert/strict';
+import twilio from 'twilio';
+import { DEFAULT_KEYWORD_SETTINGS } from '../../scoring/keywords.js';
+import { scoreConversation } from '../../scoring/score.js';
+import {
+  createTwilio,
+  findIncomingNumber,
+  sendSms,
+  setInboundWebhook,
+  TwilioProviderError,
+  validateTwilioWebhook,
+  verifyTwilioCredentials,
+} from '../twilio.js';
+import {
+  createVapi,
+  ensureWebhookCredential,
+  getCall,
+  importTwilioNumber,
+  placeCall,
+  upsertOutboundAssistant,
+  VapiProviderError,
+  DEFAULT_VOICE,
+} from '../vapi.js';
+import { parseVapiWebhook, verifyVapiRequest, type VapiWebhookEvent } from '../vapi-webhook.js';
+import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from './receiver.js';
+import { pickScenario, SCENARIO_NAMES, startTelephonySandbox, type TelephonySandbox } from './index.js';
+
+const FAST = { ring: 10, answer: 10, talk: 10, sms: 10 };
+const ACCOUNT = 'AC' + 'a1'.repeat(16);
+const TOKEN = 'sandbox-auth-token';
+const CLINIC = '+14155550100';
+const SECRET = 'whsec-test-secret-0123456789';
+
+const form = (r: ReceivedRequest) => Object.fromEntries(new URLSearchParams(r.rawBody));
+const json = (r: ReceivedRequest) => JSON.parse(r.rawBody) as { message: { type: string } };
+
+describe('telephony sandbox', () => {
+  let sandbox: TelephonySandbox;
+  let receiver: WebhookReceiver;
+
+  beforeEach(async () => {
+    sandbox = await startTelephonySandbox({ delaysMs: FAST });
+    receiver = await startWebhookReceiver();
+  });
+  afterEach(async () => {
+    await sandbox.close();
+    await receiver.close();
+  });
+
+  /** Sets up an org the way the product does: credential, assistant, imported number. */
+  async function setUpVapi(auth: 'hmac' | 'secret' = 'hmac') {
+    const vapi = createVapi({ token: 'vapi-private-key', baseUrl: sandbox.vapiBaseUrl, timeoutSeconds: 5 });
+    const webhookAuth =
+      auth === 'hmac'
+        ? ({ type: 'hmac', credentialId: await ensureWebhookCredential(vapi, { secret: SECRET }) } as const)
+        : ({ type: 'secret', secret: SECRET } as const);
+    const assistant = await upsertOutboundAssistant(vapi, {
+      name: 'Glow outbound',
+      voice: DEFAULT_VOICE,
+      systemPrompt: 'You are Ava, the friendly assistant of Glow Aesthetics. Book consultations.',
+      firstMessage: 'Hi {{name}}, this is Ava from Glow Aesthetics, the virtual assistant. Is now a good time?',
+      serverUrl: `${receiver.url}/webhooks/vapi`,
+      webhookAuth,
+    });
+    const number = await importTwilioNumber(vapi, { number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+    return { vapi, assistantId: assistant.id, phoneNumberId: number.id };
+  }
+
+  function verifiedEvents(reqs: ReceivedRequest[]): VapiWebhookEvent[] {
+    return reqs.map((r) => {
+      const v = verifyVapiRequest({ rawBody: r.rawBody, headers: r.headers, secret: SECRET, nowMs: Date.now() });
+      assert.equal(v.ok, true, `webhook ${json(r).message.type} failed verification: ${JSON.stringify(v)}`);
+      return parseVapiWebhook(JSON.parse(r.rawBody));
+    });
+  }
+
+  describe('Vapi calls', () => {
+    it('a hot call goes ringing -> in-progress -> ended, then an HMAC-signed end-of-call-report that scores hot', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi('hmac');
+      sandbox.control.nextCallScenario('hot');
+      const placed = await placeCall(vapi, {
+        assistantId,
+        phoneNumberId,
+        customer: { number: '+12125550123', name: 'Maria Lopez' },
+        orgId: 'org_1',
+        callId: 'call_1',
+      });
+      assert.equal(placed.status, 'queued');
+      await sandbox.control.idle();
+      const reqs = await receiver.waitFor(4);
+      for (const r of reqs) {
+        assert.equal(r.path, '/webhooks/vapi');
+        assert.match(String(r.headers['x-signature']), /^[0-9a-f]{64}$/);
+      }
+      const events = verifiedEvents(reqs);
+      assert.deepEqual(
+        events.map((e) => (e.kind === 'status' ? `status:${e.status}` : e.kind)),
+        ['status:ringing', 'status:in-progress', 'status:ended', 'ended'],
+      );
+      const ended = events[3]!;
+      assert.ok(ended.kind === 'ended');
+      assert.equal(ended.vapiCallId, placed.vapiCallId);
+      assert.deepEqual(ended.metadata, { orgId: 'org_1', callId: 'call_1' });
+      assert.equal(ended.messages[0]?.role, 'system');
+      assert.equal(ended.messages[1]?.role, 'agent');
+      assert.equal(ended.messages[1]?.text, 'Hi Maria, this is Ava from Glow Aesthetics, the virtual assistant. Is now a good time?');
+      assert.ok(ended.messages.some((m) => m.role === 'lead'));
+      assert.match(ended.transcript, /^AI: Hi Maria/);
+      assert.match(ended.recordingUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+\/recordings\/.+\.wav$/);
+      assert.ok(ended.summary && ended.summary.length > 10);
+      assert.ok(ended.durationSec !== null && ended.durationSec > 10);
+      const score = scoreConversation(ended.messages, DEFAULT_KEYWORD_SETTINGS);
+      assert.ok(score && score.score >= 80, `hot scenario scored ${score?.score}`);
+
+      // The recording URL answers, and the call reads back ended (reconciliation path).
+      const wav = await fetch(ended.recordingUrl!);
+      assert.equal(wav.headers.get('content-type'), 'audio/wav');
+      const snapshot = await getCall(vapi, placed.vapiCallId);
+      assert.equal(snapshot.status, 'ended');
+      assert.deepEqual(snapshot.messages, ended.messages);
+    });
+
+    it('a tampered or replayed webhook fails verification', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi('hmac');
+      await placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550124' }, orgId: 'o', callId: 'c' });
+      const [first] = await receiver.waitFor(1);
+      const tampered = first!.rawBody.replace('ringing', 'ended');
+      assert.deepEqual(verifyVapiRequest({ rawBody: tampered, headers: first!.headers, secret: SECRET, nowMs: Date.now() }), {
+        ok: false,
+        reason: 'bad_signature',
+      });
+      assert.deepEqual(
+        verifyVapiRequest({ rawBody: first!.rawBody, headers: first!.headers, secret: SECRET, nowMs: Date.now() + 10 * 60_000 }),
+        { ok: false, reason: 'stale_timestamp' },
+      );
+      assert.deepEqual(verifyVapiRequest({ rawBody: first!.rawBody, headers: first!.headers, secret: 'other', nowMs: Date.now() }), {
+        ok: false,
+        reason: 'bad_signature',
+      });
+      await sandbox.control.idle();
+    });
+
+    it('with the legacy secret header the webhooks carry x-vapi-secret', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi('secret');
+      sandbox.control.nextCallScenario('warm');
+      await placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550125' }, orgId: 'o', callId: 'c' });
+      await sandbox.control.idle();
+      const reqs = await receiver.waitFor(4);
+      assert.equal(reqs[0]!.headers['x-vapi-secret'], SECRET);
+      assert.equal(reqs[0]!.headers['x-signature'], undefined);
+      assert.deepEqual(verifyVapiRequest({ rawBody: reqs[0]!.rawBody, headers: reqs[0]!.headers, secret: SECRET, nowMs: Date.now() }), {
+        ok: true,
+        method: 'secret',
+      });
+    });
+
+    it('a voicemail has no lead speech (score unchanged) and no-answer never reaches in-progress', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
+      sandbox.control.nextCallScenario('voicemail');
+      const vm = await placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550126' }, orgId: 'o', callId: 'vm' });
+      await sandbox.control.idle();
+      sandbox.control.nextCallScenario('no-answer');
+      const na = await placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550127' }, orgId: 'o', callId: 'na' });
+      await sandbox.control.idle();
+      const events = verifiedEvents(await receiver.waitFor(7));
+      const byCall = (id: string) => events.filter((e) => e.kind !== 'ignored' && e.vapiCallId === id);
+
+      const vmEnded = byCall(vm.vapiCallId).find((e) => e.kind === 'ended');
+      assert.ok(vmEnded?.kind === 'ended');
+      assert.equal(vmEnded.endedReason, 'voicemail');
+      assert.equal(scoreConversation(vmEnded.messages, DEFAULT_KEYWORD_SETTINGS), null);
+
+      const naEvents = byCall(na.vapiCallId);
+      assert.deepEqual(
+        naEvents.map((e) => (e.kind === 'status' ? e.status : e.kind)),
+        ['ringing', 'ended', 'ended'],
+      );
+      const naEnded = naEvents[2]!;
+      assert.ok(naEnded.kind === 'ended');
+      assert.equal(naEnded.endedReason, 'customer-did-not-answer');
+      assert.deepEqual(naEnded.messages, []);
+      assert.equal(naEnded.recordingUrl, null);
+    });
+
+    it('picks the conversation deterministically from the customer number, and covers every scenario', () => {
+      assert.deepEqual(pickScenario('+1 (212) 555-0199'), pickScenario('+12125550199'));
+      const seen = new Set<string>();
+      for (let i = 0; i < 200; i++) seen.add(pickScenario(`+1212555${String(i).padStart(4, '0')}`).name);
+      assert.deepEqual([...seen].sort(), [...SCENARIO_NAMES].sort());
+      assert.equal(pickScenario('+12125550199', 'cold').name, 'cold');
+    });
+
+    it('the HTTP control forces the next scenario', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
+      const res = await fetch(`${sandbox.url}/__sandbox/next-call`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario: 'cold' }),
+      });
+      assert.equal(res.status, 200);
+      await placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550128' }, orgId: 'o', callId: 'c' });
+      await sandbox.control.idle();
+      const ended = verifiedEvents(await receiver.waitFor(4)).find((e) => e.kind === 'ended');
+      assert.ok(ended?.kind === 'ended');
+      const score = scoreConversation(ended.messages, DEFAULT_KEYWORD_SETTINGS);
+      assert.ok(score && score.score < 50, `cold scenario scored ${score?.score}`);
+    });
+
+    it('upserting the assistant updates it in place, and recreates it when Vapi no longer has it', async () => {
+      const { vapi, assistantId } = await setUpVapi();
+      const base = {
+        name: 'Glow outbound',
+        voice: DEFAULT_VOICE,
+        systemPrompt: 'p',
+        firstMessage: 'Hello again',
+        serverUrl: `${receiver.url}/webhooks/vapi`,
+        webhookAuth: { type: 'secret', secret: SECRET } as const,
+      };
+      assert.equal((await upsertOutboundAssistant(vapi, { ...base, assistantId })).id, assistantId);
+      const got = await vapi.assistants.get({ id: assistantId });
+      assert.equal(got.firstMessage, 'Hello again');
+      assert.deepEqual(got.server?.headers, { 'x-vapi-secret': SECRET });
+      const recreated = await upsertOutboundAssistant(vapi, { ...base, assistantId: 'gone-assistant' });
+      assert.notEqual(recreated.id, 'gone-assistant');
+    });
+
+    it('rotating the webhook credential keeps its id; an unknown id is replaced by a new credential', async () => {
+      const vapi = createVapi({ token: 'k', baseUrl: sandbox.vapiBaseUrl });
+      const id = await ensureWebhookCredential(vapi, { secret: 'one' });
+      assert.equal(await ensureWebhookCredential(vapi, { secret: 'two', credentialId: id }), id);
+      assert.notEqual(await ensureWebhookCredential(vapi, { secret: 'three', credentialId: 'missing' }), id);
+    });
+
+    it('maps a Vapi 500 to a provider error without retrying (no call is created)', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
+      sandbox.control.failNext({ service: 'vapi', status: 500 });
+      await assert.rejects(
+        placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550129' }, orgId: 'o', callId: 'c' }),
+        (e: unknown) => e instanceof VapiProviderError && e.kind === 'provider' && e.status === 500,
+      );
+      await sandbox.control.idle();
+      assert.equal(receiver.received.length, 0, 'a retried request would have placed the call');
+    });
+
+    it('maps a hanging request to a timeout error', async () => {
+      const vapi = createVapi({ token: 'k', baseUrl: sandbox.vapiBaseUrl, timeoutSeconds: 0.2 });
+      sandbox.control.failNext({ service: 'vapi', hang: true });
+      await assert.rejects(getCall(vapi, 'whatever'), (e: unknown) => e instanceof VapiProviderError && e.kind === 'timeout' && e.status === null);
+    });
+
+    it('maps validation and auth failures with their status and message', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
+      await assert.rejects(
+        placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '212-555-0123' }, orgId: 'o', callId: 'c' }),
+        (e: unknown) => e instanceof VapiProviderError && e.status === 400 && /E\.164/.test(e.message),
+      );
+      const bad = createVapi({ token: 'invalid', baseUrl: sandbox.vapiBaseUrl });
+      await assert.rejects(getCall(bad, 'x'), (e: unknown) => e instanceof VapiProviderError && e.status === 401);
+    });
+  });
+
+  describe('Twilio SMS', () => {
+    const client = () => createTwilio({ accountSid: ACCOUNT, authToken: TOKEN, baseUrl: sandbox.twilioBaseUrl });
+
+    it('verifies credentials; a rejected token is 20003 through the real client', async () => {
+      assert.deepEqual(await verifyTwilioCredentials(client()), { sid: ACCOUNT, friendlyName: 'Live Leads Sandbox', status: 'active', type: 'Full' });
+      const bad = createTwilio({ accountSid: ACCOUNT, authToken: 'invalid', baseUrl: sandbox.twilioBaseUrl });
+      await assert.rejects(bad.api.v2010.accounts(ACCOUNT).fetch(), (e: unknown) => e instanceof twilio.RestException && e.code === 20003 && e.status === 401);
+      await assert.rejects(verifyTwilioCredentials(bad), (e: unknown) => e instanceof TwilioProviderError && e.code === 'TWILIO_INVALID_CREDENTIALS');
+    });
+
+    it('answers the magic test numbers with their error codes', async () => {
+      const c = client();
+      await assert.rejects(c.messages.create({ to: '+15005550001', from: CLINIC, body: 'hi' }), (e: unknown) => e instanceof twilio.RestException && e.code === 21211 && e.status === 400);
+      const expected: Array<[string, string, number, boolean]> = [
+        ['+15005550001', 'INVALID_PHONE_FORMAT', 21211, false],
+        ['+15005550003', 'SMS_REGION_NOT_PERMITTED', 21408, false],
+        ['+15005550004', 'SMS_OPTED_OUT', 21610, true],
+        ['+15005550009', 'PHONE_CANNOT_RECEIVE_SMS', 21614, false],
+      ];
+      for (const [to, code, twilioCode, optOut] of expected) {
+        await assert.rejects(sendSms(c, { to, from: CLINIC, body: 'Hello' }), (e: unknown) => {
+          assert.ok(e instanceof TwilioProviderError);
+          assert.deepEqual([e.code, e.twilioCode, e.optOut], [code, twilioCode, optOut]);
+          return true;
+        });
+      }
+      await assert.rejects(sendSms(c, { to: '+12125550100', from: CLINIC, body: 'x'.repeat(1601) }), (e: unknown) => e instanceof TwilioProviderError && e.code === 'SMS_BODY_TOO_LONG');
+    });
+
+    it('sends: queued, then signed status callbacks sent -> delivered to the exact statusCallback URL', async () => {
+      const callback = `${receiver.url}/webhooks/twilio/status?org=org_1`;
+      const sent = await sendSms(client(), { to: '+12125550100', from: CLINIC, body: 'Hi Maria, your consultation is confirmed for Thursday 4pm. Reply STOP to opt out.', statusCallback: callback });
+      assert.match(sent.sid, /^SM[0-9a-f]{32}$/);
+      assert.equal(sent.status, 'queued');
+      assert.equal(sent.numSegments, 1);
+      const reqs = await receiver.waitFor(2);
+      assert.deepEqual(reqs.map((r) => form(r).MessageStatus), ['sent', 'delivered']);
+      for (const r of reqs) {
+        const params = form(r);
+        assert.equal(params.MessageSid, sent.sid);
+        assert.equal(validateTwilioWebhook(TOKEN, r.headers['x-twilio-signature'] as string, callback, params), true);
+        // The signature covers the exact URL and every parameter.
+        assert.equal(validateTwilioWebhook(TOKEN, r.headers['x-twilio-signature'] as string, `${receiver.url}/webhooks/twilio/status`, params), false);
+        assert.equal(validateTwilioWebhook(TOKEN, r.headers['x-twilio-signature'] as string, callback, { ...params, MessageStatus: 'failed' }), false);
+        assert.equal(validateTwilioWebhook('wrong-token', r.headers['x-twilio-signature'] as string, callback, params), false);
+      }
+    });
+
+    it('counts segments like the handset does (numSegments is a string on the wire)', async () => {
+      const sent = await sendSms(client(), { to: '+12125550100', from: CLINIC, body: 'é'.repeat(100) + '😊' });
+      assert.equal(sent.numSegments, 2);
+      await sandbox.control.idle();
+    });
+
+    it('finds the number, points its SmsUrl at us, and delivers signed inbound texts; STOP blocks sends until START', async () => {
+      const c = client();
+      const smsUrl = `${receiver.url}/webhooks/twilio/inbound`;
+      const number = await findIncomingNumber(c, CLINIC);
+      assert.ok(number);
+      assert.equal(number.phoneNumber, CLINIC);
+      const updated = await setInboundWebhook(c, number.sid, smsUrl);
+      assert.equal(updated.smsUrl, smsUrl);
+      assert.equal(await findIncomingNumber(c, '+15005550001'), null);
+
+      const lead = '+12125550111';
+      const stop = await sandbox.control.inbound({ from: lead, to: CLINIC, body: 'Stop' });
+      assert.deepEqual([stop.kind, stop.deliveredTo, stop.status], ['stop', smsUrl, 204]);
+      const [req] = await receiver.waitFor(1, (r) => r.path === '/webhooks/twilio/inbound');
+      const params = form(req!);
+      assert.deepEqual([params.From, params.To, params.Body, params.MessageSid], [lead, CLINIC, 'Stop', stop.messageSid]);
+      assert.equal(validateTwilioWebhook(TOKEN, req!.headers['x-twilio-signature'] as string, smsUrl, params), true);
+
+      await assert.rejects(sendSms(c, { to: lead, from: CLINIC, body: 'Are you still there?' }), (e: unknown) => e instanceof TwilioProviderError && e.code === 'SMS_OPTED_OUT' && e.optOut);
+      assert.deepEqual(sandbox.control.optedOut(ACCOUNT, CLINIC), [lead]);
+
+      const viaHttp = await fetch(`${sandbox.url}/__sandbox/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: lead, to: CLINIC, body: 'START' }),
+      });
+      assert.equal(((await viaHttp.json()) as { kind: string }).kind, 'start');
+      const ok = await sendSms(c, { to: lead, from: CLINIC, body: 'Welcome back!' });
+      assert.equal(ok.status, 'queued');
+      await sandbox.control.idle();
+    });
+
+    it('importing into Vapi with smsEnabled false leaves our SmsUrl in place', async () => {
+      const c = client();
+      const smsUrl = `${receiver.url}/webhooks/twilio/inbound`;
+      await setInboundWebhook(c, (await findIncomingNumber(c, CLINIC))!.sid, smsUrl);
+      const vapi = createVapi({ token: 'k', baseUrl: sandbox.vapiBaseUrl });
+      await importTwilioNumber(vapi, { number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+      assert.equal((await findIncomingNumber(c, CLINIC))!.smsUrl, smsUrl);
+      // Whereas the SDK's default (smsEnabled true) hands inbound texts to Vapi, as the real service does.
+      await vapi.phoneNumbers.create({ provider: 'twilio', number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+      assert.notEqual((await findIncomingNumber(c, CLINIC))!.smsUrl, smsUrl);
+    });
+
+    it('a Twilio outage and a timeout map to retryable errors', async () => {
+      sandbox.control.failNext({ service: 'twilio', status: 503 });
+      await assert.rejects(sendSms(client(), { to: '+12125550100', from: CLINIC, body: 'x' }), (e: unknown) => e instanceof TwilioProviderError && e.httpStatus >= 500);
+      sandbox.control.failNext({ service: 'twilio', hang: true });
+      const slow = createTwilio({ accountSid: ACCOUNT, authToken: TOKEN, baseUrl: sandbox.twilioBaseUrl, timeoutMs: 200 });
+      await assert.rejects(sendSms(slow, { to: '+12125550100', from: CLINIC, body: 'x' }), (e: unknown) => e instanceof TwilioProviderError && e.code === 'TWILIO_TIMEOUT');
+    });
+  });
+});

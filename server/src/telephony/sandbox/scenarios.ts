@@ -1,0 +1,179 @@
+/**
+ * The sandbox's library of outbound clinic calls: what the AI agent and the lead say, how the call ends, and Vapi's
+ * summary. `{name}` is replaced with the customer's first name; the agent's first line is the assistant's firstMessage
+ * when one is configured.
+ */
+
+export type ScenarioName = 'hot' | 'warm' | 'cold' | 'voicemail' | 'no-answer';
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['hot', 'warm', 'cold', 'voicemail', 'no-answer'];
+
+export interface ScenarioTurn {
+  role: 'bot' | 'user';
+  text: string;
+}
+
+export interface Scenario {
+  name: ScenarioName;
+  variant: string;
+  /** Whether the lead picks up (no-answer never reaches in-progress). */
+  answered: boolean;
+  endedReason: string;
+  turns: ScenarioTurn[];
+  summary: string;
+}
+
+const bot = (text: string): ScenarioTurn => ({ role: 'bot', text });
+const user = (text: string): ScenarioTurn => ({ role: 'user', text });
+
+const GREETING = "Hi {name}, this is Ava, the virtual assistant from Glow Aesthetics. You asked about a treatment on our website. Is now a good time?";
+
+export const SCENARIOS: Record<ScenarioName, Scenario[]> = {
+  hot: [
+    {
+      name: 'hot',
+      variant: 'botox-this-week',
+      answered: true,
+      endedReason: 'assistant-ended-call',
+      turns: [
+        bot(GREETING),
+        user("Yes, perfect timing! I've been wanting to get Botox for my forehead lines."),
+        bot('Wonderful. Have you had Botox before, or would this be your first treatment?'),
+        user('First time. How much does it cost, and can I book a consultation this week?'),
+        bot('Treatments start at twelve dollars per unit and the consultation is free. We have Thursday at 4pm or Friday at 10am.'),
+        user("Thursday at 4 works great. I'd love to book that."),
+        bot("You're booked for Thursday at 4pm. You'll get a text confirmation shortly. Anything else I can help with?"),
+        user("No, that's all. Thank you so much!"),
+      ],
+      summary:
+        'First-time Botox lead (forehead lines) asked about price and booked a free consultation for Thursday 4pm. Very engaged.',
+    },
+    {
+      name: 'hot',
+      variant: 'lip-filler-asap',
+      answered: true,
+      endedReason: 'customer-ended-call',
+      turns: [
+        bot(GREETING),
+        user('Oh hi! Yes, I was looking at lip filler. I have a wedding in two weeks, so as soon as possible.'),
+        bot('Congratulations! Two weeks is enough time for lip filler to settle. Would you like the earliest appointment?'),
+        user("Yes please, what's your availability tomorrow? And what's the price for one syringe?"),
+        bot('One syringe is six hundred fifty dollars. Tomorrow we have 11am or 2:30pm.'),
+        user("2:30 is perfect, book me in. I'm so excited."),
+      ],
+      summary: 'Lead wants lip filler before a wedding in two weeks; booked tomorrow 2:30pm. Asked price of one syringe.',
+    },
+  ],
+  warm: [
+    {
+      name: 'warm',
+      variant: 'laser-pricing',
+      answered: true,
+      endedReason: 'customer-ended-call',
+      turns: [
+        bot(GREETING),
+        user('Sure, I have a couple of minutes.'),
+        bot('You were looking at laser hair removal. Which areas were you thinking about?'),
+        user('Legs and underarms. What is the pricing for a package?'),
+        bot('A package of six sessions for legs and underarms is one thousand two hundred dollars, and we offer a payment plan.'),
+        user("Okay. I need to check my schedule, I'll probably book something next month."),
+        bot("No problem. I'll text you our booking link so you can pick a time that suits you."),
+        user('Sounds good, thanks.'),
+      ],
+      summary: 'Interested in laser hair removal (legs, underarms); asked package pricing; plans to book next month. Booking link to be texted.',
+    },
+    {
+      name: 'warm',
+      variant: 'hydrafacial-questions',
+      answered: true,
+      endedReason: 'assistant-ended-call',
+      turns: [
+        bot(GREETING),
+        user('Hi. Yes, I filled in the form about a HydraFacial.'),
+        bot('Great. Is it for a special occasion, or part of a regular skincare routine?'),
+        user('Just for my skin really. Is there any downtime? And how long is an appointment?'),
+        bot('There is no downtime, and the appointment takes about forty-five minutes.'),
+        user("Good to know. Maybe I'll come in after the holidays."),
+      ],
+      summary: 'HydraFacial enquiry for routine skincare; asked about downtime and length; may book after the holidays.',
+    },
+  ],
+  cold: [
+    {
+      name: 'cold',
+      variant: 'too-expensive',
+      answered: true,
+      endedReason: 'customer-ended-call',
+      turns: [
+        bot(GREETING),
+        user('I guess, what is this about?'),
+        bot('You requested information about CoolSculpting. Would you like to hear about our current offer?'),
+        user("Honestly I looked at the prices and it's too expensive for me. I can't afford it right now."),
+        bot('I understand. We do have financing options if that would help.'),
+        user("No thanks. Maybe next year. I'm not interested at the moment."),
+        bot('No problem at all. Thanks for your time, and have a lovely day.'),
+      ],
+      summary: 'CoolSculpting lead says it is too expensive and declined financing; not interested now, maybe next year.',
+    },
+    {
+      name: 'cold',
+      variant: 'not-interested',
+      answered: true,
+      endedReason: 'customer-ended-call',
+      turns: [
+        bot(GREETING),
+        user("No, I don't want any treatments. I think I clicked the ad by mistake."),
+        bot('Sorry about that. Would you like us to remove your number from our list?'),
+        user('Yes please, stop calling me.'),
+        bot("Done. You won't hear from us again. Goodbye."),
+      ],
+      summary: 'Lead says the enquiry was a mistake and asked not to be called again. Do-not-contact requested.',
+    },
+  ],
+  voicemail: [
+    {
+      name: 'voicemail',
+      variant: 'voicemail',
+      answered: true,
+      endedReason: 'voicemail',
+      turns: [
+        bot(
+          "Hi {name}, this is Ava from Glow Aesthetics returning your enquiry. We have consultation openings this week. Call us back or reply to our text to book. Thanks!",
+        ),
+      ],
+      summary: 'Reached voicemail; left a message about consultation openings this week.',
+    },
+  ],
+  'no-answer': [
+    {
+      name: 'no-answer',
+      variant: 'no-answer',
+      answered: false,
+      endedReason: 'customer-did-not-answer',
+      turns: [],
+      summary: '',
+    },
+  ],
+};
+
+/** FNV-1a over the digits of the number: the same number always gets the same conversation. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of s.replace(/\D/g, '')) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** Picks the scenario for a customer number, or the forced one. */
+export function pickScenario(customerNumber: string, forced?: ScenarioName | null): Scenario {
+  const h = hash(customerNumber);
+  const name = forced ?? SCENARIO_NAMES[h % SCENARIO_NAMES.length]!;
+  const variants = SCENARIOS[name];
+  return variants[(h >>> 8) % variants.length]!;
+}
+
+export function personalise(text: string, customerName: string | null | undefined): string {
+  const first = (customerName ?? '').trim().split(/\s+/)[0] || 'there';
+  return text.replace(/\{\{\s*(?:customer\.)?name\s*\}\}/g, first).replace(/\{name\}/g, first);
+}
