@@ -2,7 +2,6 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Db } from 'mongodb';
-import type { SessionInfo } from './contracts.js';
 import { AppError, errorMiddleware } from './http/errors.js';
 import { cors, requestLogging, securityHeaders } from './http/middleware.js';
 import type { Logger } from './log.js';
@@ -16,6 +15,16 @@ import { AppointmentRepository, LeadEventRepository, NoteRepository } from './le
 import { LeadService } from './leads/service.js';
 import { leadRoutes } from './leads/routes.js';
 import { CallRepository } from './calls/repository.js';
+import { WebhookReceipts } from './calls/receipts.js';
+import { CallService } from './calls/service.js';
+import { callRoutes, vapiWebhookRoutes } from './calls/routes.js';
+import { SmsRepository } from './sms/repository.js';
+import { SmsService } from './sms/service.js';
+import { smsRoutes, twilioWebhookRoutes } from './sms/routes.js';
+import { AgentRepository, IntegrationRepository } from './settings/repository.js';
+import { ProviderFactory, type TelephonyConfig } from './settings/providers.js';
+import { SettingsService } from './settings/service.js';
+import { settingsRoutes } from './settings/routes.js';
 import type { Broadcaster } from './realtime/broadcaster.js';
 
 export interface AppDeps {
@@ -26,50 +35,48 @@ export interface AppDeps {
   now?: () => Date;
   /** Origins allowed for every organisation (e.g. the demo host page). */
   extraOrigins?: string[];
-  /** Extra routers mounted before authentication (provider webhooks) and after it (/v1 features). */
-  publicRouters?: Router[];
-  privateRouters?: Router[];
-  telephonyStatus?: (orgId: string) => Promise<SessionInfo['telephony']>;
+  telephony: TelephonyConfig;
   /** Readiness beyond the database (e.g. Redis). */
   readiness?: () => Promise<void>;
 }
 
-export interface AppContext {
+export type Core = ReturnType<typeof createCore>;
+
+export interface AppContext extends Core {
   app: Koa;
-  repos: {
-    orgs: OrganizationRepository;
-    contacts: ContactRepository;
-    events: LeadEventRepository;
-    notes: NoteRepository;
-    appointments: AppointmentRepository;
-    calls: CallRepository;
-  };
-  leads: LeadService;
-  orgCache: OrganizationCache;
 }
 
-/** Repositories and the lead service, built once from the database: shared by the app and the telephony services. */
-export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now'>) {
+/** Repositories and services, built once from the database: the rules live here, the app only routes to them. */
+export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'logger' | 'telephony'>) {
   const now = deps.now ?? (() => new Date());
+  const { db, broadcaster, logger } = deps;
   const repos = {
-    orgs: new OrganizationRepository(deps.db),
-    contacts: new ContactRepository(deps.db),
-    events: new LeadEventRepository(deps.db),
-    notes: new NoteRepository(deps.db),
-    appointments: new AppointmentRepository(deps.db),
-    calls: new CallRepository(deps.db),
+    orgs: new OrganizationRepository(db),
+    contacts: new ContactRepository(db),
+    events: new LeadEventRepository(db),
+    notes: new NoteRepository(db),
+    appointments: new AppointmentRepository(db),
+    calls: new CallRepository(db),
+    sms: new SmsRepository(db),
+    agents: new AgentRepository(db),
+    integrations: new IntegrationRepository(db),
   };
-  const leads = new LeadService({ ...repos, broadcaster: deps.broadcaster, now });
-  return { repos, leads, now };
+  const orgCache = new OrganizationCache(repos.orgs);
+  const providers = new ProviderFactory(deps.telephony, repos.integrations);
+  const receipts = new WebhookReceipts(db);
+  const leads = new LeadService({ ...repos, broadcaster, now });
+  const calls = new CallService({ ...repos, providers, receipts, broadcaster, logger, now });
+  const sms = new SmsService({ ...repos, providers, broadcaster, logger, now });
+  const settings = new SettingsService({ ...repos, orgCache, providers });
+  return { repos, orgCache, providers, leads, calls, sms, settings, now };
 }
 
 /**
  * Builds the Koa app from its dependencies. Middleware order is fixed and visible: security headers, request id and
  * logging, the one error middleware, CORS, body parsing, public routes (health, token minting, webhooks), auth, /v1 routes.
  */
-export function createApp(deps: AppDeps, core = createCore(deps)): AppContext {
-  const { repos, leads } = core;
-  const orgCache = new OrganizationCache(repos.orgs);
+export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppContext {
+  const { repos, leads, orgCache, now } = core;
   const extraOrigins = deps.extraOrigins ?? [];
   const app = new Koa({ proxy: false });
   app.silent = true;
@@ -107,17 +114,29 @@ export function createApp(deps: AppDeps, core = createCore(deps)): AppContext {
       ctx.body = { error: { code: 'NOT_READY', message: 'The database or message bus is not reachable yet.' } };
     }
   });
-  for (const router of [health, embedTokenRoutes({ orgRepo: repos.orgs, tokens: deps.tokens }), ...(deps.publicRouters ?? [])]) {
+  const publicRouters = [
+    health,
+    embedTokenRoutes({ orgRepo: repos.orgs, tokens: deps.tokens }),
+    vapiWebhookRoutes({ calls: core.calls, logger: deps.logger, now }),
+    twilioWebhookRoutes({ sms: core.sms, providers: core.providers, logger: deps.logger }),
+  ];
+  for (const router of publicRouters) {
     app.use(router.routes()).use(router.allowedMethods());
   }
 
   const authenticate = requireUser({ tokens: deps.tokens, orgs: orgCache, orgRepo: repos.orgs, extraOrigins });
   app.use((ctx, next) => (ctx.path.startsWith('/v1/') ? authenticate(ctx, next) : next()));
 
-  const telephonyStatus = deps.telephonyStatus ?? (async () => ({ outboundAgentConfigured: false, twilioNumber: null, sandbox: false }));
-  for (const router of [sessionRoutes({ telephonyStatus }), leadRoutes(leads), ...(deps.privateRouters ?? [])]) {
+  const privateRouters = [
+    sessionRoutes({ telephonyStatus: (orgId) => core.settings.telephonyStatus(orgId) }),
+    leadRoutes(leads),
+    callRoutes(core.calls),
+    smsRoutes(core.sms),
+    settingsRoutes(core.settings),
+  ];
+  for (const router of privateRouters) {
     app.use(router.routes()).use(router.allowedMethods());
   }
 
-  return { app, repos, leads, orgCache };
+  return { ...core, app };
 }

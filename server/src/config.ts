@@ -31,6 +31,10 @@ const configSchema = z.object({
   /** Run the built-in Vapi and Twilio simulator for organisations without real credentials. */
   TELEPHONY_SANDBOX: booleanFlag.default(true),
   VAPI_BASE_URL: z.url().optional(),
+  /** The platform's Vapi private key, for organisations that have not connected their own Vapi account. */
+  VAPI_API_KEY: z.string().min(8).optional(),
+  /** How often scheduled texts are sent and stale calls reconciled (ms); 0 turns the jobs off. */
+  JOBS_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
   TWILIO_BASE_URL: z.url().optional(),
   /** Several API instances share realtime events through Redis when set. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),

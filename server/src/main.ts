@@ -13,6 +13,8 @@ import type { Broadcaster } from './realtime/broadcaster.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import { OrganizationCache } from './orgs/service.js';
 import { OrganizationRepository } from './orgs/repository.js';
+import { parseEncryptionKey } from './telephony/crypto.js';
+import { startTelephonySandbox, type SandboxDelays, type TelephonySandbox } from './telephony/sandbox/index.js';
 
 export interface RunningServer {
   url: string;
@@ -21,6 +23,8 @@ export interface RunningServer {
   database: Database;
   context: AppContext;
   realtime: Realtime;
+  /** The built-in Vapi/Twilio simulator, when sandbox mode runs it. */
+  sandbox: TelephonySandbox | null;
   config: Config;
   logger: Logger;
   close(): Promise<void>;
@@ -46,6 +50,10 @@ export interface StartOptions {
   now?: () => Date;
   clientOptions?: MongoClientOptions;
   broadcaster?: Broadcaster;
+  /** Stage delays of the telephony sandbox (tests make them short, the demo makes them feel real). */
+  sandboxDelays?: Partial<SandboxDelays>;
+  /** How often scheduled texts are sent and stale calls reconciled; 0 turns the jobs off (tests drive them). */
+  jobsIntervalMs?: number;
 }
 
 /** Starts the API: database (embedded or MONGODB_URI), app, HTTP server. */
@@ -67,20 +75,54 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     redisUrl: config.REDIS_URL,
     isKnownOrigin,
   });
-  const broadcaster = options.broadcaster ?? realtime.broadcaster;
-  const core = createCore({ db: database.db, broadcaster, now: options.now });
-  const context = createApp(
-    { db: database.db, logger, tokens, broadcaster, now: options.now, extraOrigins, readiness: () => realtime.ready() },
-    core,
-  );
-  server.on('request', context.app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-  logger.info({ url, database: database.embedded ? 'embedded' : 'mongodb' }, 'Live Leads API listening');
+
+  // Sandbox mode: the official Vapi and Twilio clients are pointed at the built-in simulator.
+  const sandbox =
+    config.TELEPHONY_SANDBOX && !config.VAPI_BASE_URL && !config.TWILIO_BASE_URL
+      ? await startTelephonySandbox({ delaysMs: options.sandboxDelays, logger: { info: () => undefined, warn: (o, m) => logger.warn(o as object, m) } })
+      : null;
+  const encryptionKey = parseEncryptionKey(config.ENCRYPTION_KEY ?? persistentSecret(config, 'encryption-key'));
+  const broadcaster = options.broadcaster ?? realtime.broadcaster;
+  const telephony = {
+    publicUrl: config.PUBLIC_URL ?? url,
+    encryptionKey,
+    vapiBaseUrl: sandbox?.vapiBaseUrl ?? config.VAPI_BASE_URL,
+    twilioBaseUrl: sandbox?.twilioBaseUrl ?? config.TWILIO_BASE_URL,
+    vapiApiKey: config.VAPI_API_KEY ?? (sandbox ? 'sandbox-platform-key' : undefined),
+    sandbox: Boolean(sandbox),
+  };
+  const core = createCore({ db: database.db, broadcaster, now: options.now, logger, telephony });
+  const context = createApp(
+    { db: database.db, logger, tokens, broadcaster, now: options.now, extraOrigins, telephony, readiness: () => realtime.ready() },
+    core,
+  );
+  server.on('request', context.app.callback());
+
+  const interval = options.jobsIntervalMs ?? config.JOBS_INTERVAL_MS;
+  const jobs = interval > 0 ? setInterval(() => void runJobs(), interval) : null;
+  jobs?.unref();
+  let running: Promise<void> | null = null;
+  async function runJobs() {
+    if (running) return;
+    running = (async () => {
+      try {
+        await context.sms.sendDue();
+        await context.calls.reconcile();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'background job failed');
+      }
+    })();
+    await running;
+    running = null;
+  }
+
+  logger.info({ url, database: database.embedded ? 'embedded' : 'mongodb', sandbox: Boolean(sandbox) }, 'Live Leads API listening');
   return {
     url,
     port,
@@ -88,11 +130,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     database,
     context,
     realtime,
+    sandbox,
     config,
     logger,
     async close() {
+      if (jobs) clearInterval(jobs);
+      await running;
       server.closeAllConnections();
       await realtime.close(); // closes the HTTP server too
+      await sandbox?.close();
       await database.close();
     },
   };

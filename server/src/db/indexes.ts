@@ -24,8 +24,9 @@ const BOARD_ORDER = { leadScore: -1, lastContactAt: 1, _id: 1 } as const;
  */
 export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   organizations: [
-    { name: 'secretKeys_keyId', key: { 'secretKeys.keyId': 1 }, unique: true, partialFilterExpression: { 'secretKeys.keyId': { $type: 'string' } } },
+    { name: 'secretKeys_keyId', key: { 'secretKeys.keyId': 1 }, unique: true },
     { name: 'allowedOrigins', key: { allowedOrigins: 1 } },
+    { name: 'name', key: { name: 1 } },
   ],
   contacts: [
     { name: 'board_default', key: { orgId: 1, ...BOARD_ORDER } },

@@ -1,0 +1,262 @@
+import type { Call, CallStatus, Lead } from '../contracts.js';
+import { tierOf } from '../contracts.js';
+import { badGateway, conflict, notFound, unprocessable } from '../http/errors.js';
+import type { Logger } from '../log.js';
+import type { Actor } from '../leads/service.js';
+import { actorRef } from '../leads/service.js';
+import { isE164 } from '../leads/phone.js';
+import type { ContactRepository } from '../leads/repository.js';
+import type { LeadEventRepository } from '../leads/timeline-repository.js';
+import type { OrganizationRepository } from '../orgs/repository.js';
+import type { Broadcaster } from '../realtime/broadcaster.js';
+import { resolveKeywordSettings } from '../scoring/keywords.js';
+import { scoreConversation } from '../scoring/score.js';
+import type { ProviderFactory } from '../settings/providers.js';
+import type { AgentRepository, IntegrationRepository } from '../settings/repository.js';
+import { getCall, placeCall, VapiProviderError } from '../telephony/vapi.js';
+import { toCallStatus, type VapiCallSnapshot, type VapiWebhookEvent } from '../telephony/vapi-webhook.js';
+import { ACTIVE_CALL_STATUSES, toCall, type CallDoc, type CallRepository } from './repository.js';
+import type { WebhookReceipts } from './receipts.js';
+
+const RANK: Record<CallStatus, number> = { queued: 0, ringing: 1, 'in-progress': 2, ended: 3, failed: 3 };
+const SYSTEM_ACTOR = { id: 'system:ai-agent', name: 'AI agent' };
+
+export interface CallServiceDeps {
+  calls: CallRepository;
+  contacts: ContactRepository;
+  events: LeadEventRepository;
+  agents: AgentRepository;
+  integrations: IntegrationRepository;
+  orgs: OrganizationRepository;
+  providers: ProviderFactory;
+  receipts: WebhookReceipts;
+  broadcaster: Broadcaster;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** Outbound AI-agent calls: placing them through Vapi, following them through webhooks, and scoring what the lead said. */
+export class CallService {
+  constructor(private readonly deps: CallServiceDeps) {}
+
+  async get(orgId: string, id: string): Promise<Call> {
+    const doc = await this.deps.calls.findById(orgId, id);
+    if (!doc) throw notFound('This call');
+    return toCall(doc, { full: true });
+  }
+
+  /**
+   * Call Back / Call Now. Checks, in this order: an outbound agent, an imported number, an E.164 phone; then claims the
+   * lead (one active call at a time), writes the call record, and places the call. A provider failure ends the record as
+   * failed with the reason, so nothing stays queued.
+   */
+  async start(actor: Actor, leadId: string): Promise<Call> {
+    const { orgId } = actor;
+    const lead = await this.deps.contacts.findById(orgId, leadId);
+    if (!lead) throw notFound('This lead');
+    const agent = await this.deps.agents.outbound(orgId);
+    if (!agent) {
+      throw unprocessable('OUTBOUND_AGENT_NOT_CONFIGURED', 'Set up the outbound AI agent before calling leads: Settings > AI agent.');
+    }
+    const twilio = await this.deps.integrations.twilio(orgId);
+    if (!twilio?.vapiPhoneNumberId) {
+      throw unprocessable('NO_PHONE_NUMBER', 'Import the clinic\'s Twilio phone number before calling leads: Settings > Phone number.');
+    }
+    if (!lead.phoneValid || !isE164(lead.phone)) {
+      throw unprocessable(
+        'INVALID_PHONE_FORMAT',
+        `${lead.name}'s phone "${lead.phone}" is not in international format. Fix it in your CRM, e.g. +12125550123.`,
+        { phone: lead.phone, example: '+12125550123' },
+      );
+    }
+    if (lead.consent && lead.consent.calls === false) {
+      throw unprocessable('NO_CALL_CONSENT', `${lead.name} has not agreed to automated calls. Call them yourself or ask for consent first.`);
+    }
+    const vapi = await this.deps.providers.vapi(orgId);
+    if (!vapi) throw unprocessable('OUTBOUND_AGENT_NOT_CONFIGURED', 'Connect Vapi and set up the outbound AI agent: Settings > AI agent.');
+
+    const previous = lead.activeCallId;
+    if (previous) {
+      const active = await this.deps.calls.findById(orgId, previous);
+      if (active && ACTIVE_CALL_STATUSES.includes(active.status)) {
+        throw conflict('CALL_IN_PROGRESS', `A call to ${lead.name} is already in progress.`, { call: toCall(active) });
+      }
+    }
+    const now = this.deps.now();
+    const record = await this.deps.calls.insert(orgId, { contactId: leadId, createdBy: actor.user.id, scoreBefore: lead.leadScore }, now);
+    const callId = record._id.toHexString();
+    const claimed = await this.deps.contacts.update(orgId, leadId, { set: { activeCallId: callId, lastAttemptAt: now }, expect: { activeCallId: previous } }, now);
+    if (!claimed) {
+      await this.deps.calls.update(orgId, record._id, { status: 'failed', error: 'Another call to this lead started at the same moment.', endedAt: now });
+      throw conflict('CALL_IN_PROGRESS', `A call to ${lead.name} is already in progress.`);
+    }
+    this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: claimed });
+    await this.deps.events.add(orgId, { contactId: leadId, type: 'call', from: null, to: 'queued', actor: actorRef(actor), detail: 'Call started', at: now });
+
+    try {
+      const placed = await placeCall(vapi, {
+        assistantId: agent.vapiAssistantId,
+        phoneNumberId: twilio.vapiPhoneNumberId,
+        customer: { number: lead.phone, name: lead.name },
+        orgId,
+        callId,
+        variableValues: { leadName: lead.name, clinicName: actor.org.name },
+      });
+      const updated = await this.deps.calls.update(orgId, record._id, { vapiCallId: placed.vapiCallId });
+      const call = toCall(updated ?? record);
+      this.deps.broadcaster.publish(orgId, 'call:updated', { call });
+      return call;
+    } catch (err) {
+      const reason =
+        err instanceof VapiProviderError
+          ? err.kind === 'timeout'
+            ? 'Vapi did not answer in time.'
+            : `Vapi refused the call${err.status ? ` (HTTP ${err.status})` : ''}.`
+          : 'The call could not be placed.';
+      if (!(err instanceof VapiProviderError)) this.deps.logger.error({ err: (err as Error).message, callId }, 'placing a call failed');
+      await this.finish(orgId, record, { status: 'failed', error: reason, endedReason: 'provider-error' });
+      throw badGateway('CALL_PROVIDER_FAILED', `${reason} Nothing was dialled; try again in a minute.`, { callId });
+    }
+  }
+
+  /** The record a webhook speaks of: by Vapi's id, or by our own id in the metadata when the webhook beat placeCall's reply. */
+  async recordFor(event: { vapiCallId: string; metadata: Record<string, unknown> }): Promise<CallDoc | null> {
+    const byVapi = await this.deps.calls.findByVapiId(event.vapiCallId);
+    if (byVapi) return byVapi;
+    const { orgId, callId } = event.metadata;
+    if (typeof orgId !== 'string' || typeof callId !== 'string') return null;
+    const doc = await this.deps.calls.findById(orgId, callId);
+    return doc && (doc.vapiCallId === null || doc.vapiCallId === event.vapiCallId) ? doc : null;
+  }
+
+  /** The HMAC secret of the organisation owning a call record. */
+  async webhookSecret(orgId: string): Promise<string | null> {
+    const agent = await this.deps.agents.outbound(orgId);
+    return agent ? this.deps.providers.decrypt(orgId, agent.webhookSecretEnc) : null;
+  }
+
+  /** Applies a verified webhook event to its call record, once. */
+  async applyWebhook(record: CallDoc, event: Exclude<VapiWebhookEvent, { kind: 'ignored' }>): Promise<{ duplicate: boolean }> {
+    const key = event.kind === 'status' ? `${event.vapiCallId}:status:${event.status}` : `${event.vapiCallId}:end`;
+    const outcome = await this.deps.receipts.once('vapi', key, async () => {
+      if (!record.vapiCallId) await this.deps.calls.update(record.orgId, record._id, { vapiCallId: event.vapiCallId });
+      if (event.kind === 'status') await this.applyStatus(record, toCallStatus(event.status), event.endedReason);
+      else await this.applyEnd(record, event);
+    });
+    return { duplicate: outcome.duplicate };
+  }
+
+  private async applyStatus(record: CallDoc, status: CallStatus, endedReason: string | null): Promise<void> {
+    const from = (Object.keys(RANK) as CallStatus[]).filter((s) => RANK[s] < RANK[status]);
+    const now = this.deps.now();
+    if (status === 'ended' || status === 'failed') {
+      await this.finish(record.orgId, record, { status, endedReason, ...(status === 'failed' ? { error: endedReason ?? 'The call failed.' } : {}) }, from);
+      return;
+    }
+    const set: Partial<CallDoc> = { status };
+    if (status === 'in-progress') set.startedAt = now;
+    const updated = await this.deps.calls.update(record.orgId, record._id, set, from);
+    if (updated) this.deps.broadcaster.publish(record.orgId, 'call:updated', { call: toCall(updated) });
+  }
+
+  /** Ends a call record (if still open) and releases the lead for the next call. */
+  private async finish(orgId: string, record: CallDoc, set: Partial<CallDoc>, from: CallStatus[] = ACTIVE_CALL_STATUSES): Promise<CallDoc | null> {
+    const now = this.deps.now();
+    const updated = await this.deps.calls.update(orgId, record._id, { endedAt: now, ...set }, from);
+    if (!updated) return null;
+    this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
+    const released = await this.deps.contacts.update(orgId, record.contactId, { set: { activeCallId: null }, expect: { activeCallId: record._id.toHexString() } }, now);
+    if (released) this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: released });
+    if (updated.status === 'failed') {
+      await this.deps.events.add(orgId, { contactId: record.contactId, type: 'call', from: null, to: 'failed', actor: SYSTEM_ACTOR, detail: updated.error ?? updated.endedReason, at: now });
+    }
+    return updated;
+  }
+
+  /**
+   * The end-of-call report: stores the transcript, and when the lead spoke, re-scores from the lead's own lines, marks
+   * the contact, moves new to contacted, and writes the timeline. A call without the lead's speech leaves the score alone.
+   */
+  private async applyEnd(record: CallDoc, end: Omit<VapiCallSnapshot, 'status'>): Promise<void> {
+    const { orgId } = record;
+    const now = this.deps.now();
+    const org = await this.deps.orgs.findById(orgId);
+    const breakdown = scoreConversation(end.messages, resolveKeywordSettings(org?.settings.keywords as never), { callId: record._id.toHexString(), now });
+    const leadSpoke = breakdown !== null;
+    const endedAt = end.endedAt ? new Date(end.endedAt) : now;
+
+    let lead: Lead | null = null;
+    let previous: Lead | null = null;
+    for (let attempt = 0; attempt < 5 && !lead; attempt++) {
+      previous = await this.deps.contacts.findById(orgId, record.contactId);
+      if (!previous) break;
+      const set: Parameters<ContactRepository['update']>[2]['set'] = {};
+      if (previous.activeCallId === record._id.toHexString()) set.activeCallId = null;
+      if (leadSpoke) {
+        set.lastContactAt = endedAt;
+        set.leadScore = breakdown.score;
+        set.scoreBreakdown = breakdown;
+        set.services = [...new Set([...previous.services, ...breakdown.services])];
+        if (previous.leadStatus === 'new') set.leadStatus = 'contacted';
+      }
+      lead = await this.deps.contacts.update(orgId, record.contactId, { set, expect: { version: previous.version } }, now);
+    }
+
+    const updated = await this.deps.calls.update(orgId, record._id, {
+      status: 'ended',
+      endedReason: end.endedReason,
+      startedAt: end.startedAt ? new Date(end.startedAt) : record.startedAt,
+      endedAt,
+      durationSec: end.durationSec,
+      transcript: end.transcript || null,
+      messages: end.messages,
+      recordingUrl: end.recordingUrl,
+      summary: end.summary,
+      scoreAfter: lead?.leadScore ?? null,
+    });
+    if (updated) this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
+    if (!lead || !previous) return;
+
+    const detail = leadSpoke ? `Call answered${end.durationSec ? ` (${end.durationSec}s)` : ''}` : `Call not answered${end.endedReason ? ` (${end.endedReason})` : ''}`;
+    await this.deps.events.add(orgId, { contactId: lead.id, type: 'call', from: null, to: 'ended', actor: SYSTEM_ACTOR, detail, at: now });
+    if (breakdown) {
+      await this.deps.events.add(orgId, { contactId: lead.id, type: 'scored', from: String(previous.leadScore), to: String(breakdown.score), actor: SYSTEM_ACTOR, detail: null, at: now });
+      this.deps.broadcaster.publish(orgId, 'lead:scored', { leadId: lead.id, score: breakdown.score, previousScore: previous.leadScore, breakdown });
+    }
+    if (previous.leadStatus !== lead.leadStatus) {
+      await this.deps.events.add(orgId, { contactId: lead.id, type: 'status_changed', from: previous.leadStatus, to: lead.leadStatus, actor: SYSTEM_ACTOR, detail: 'First answered call', at: now });
+    }
+    this.deps.broadcaster.publish(orgId, 'lead:updated', { lead });
+    if (tierOf(previous.leadScore) !== 'hot' && lead.tier === 'hot') this.deps.broadcaster.publish(orgId, 'lead:hot', { lead });
+  }
+
+  /**
+   * Vapi delivers each webhook once: calls whose end never arrived are read back from Vapi; a call Vapi never took, or
+   * that stays silent far too long, is closed as failed so no record stays in progress forever.
+   */
+  async reconcile(opts: { olderThanMs?: number; giveUpAfterMs?: number } = {}): Promise<number> {
+    const now = this.deps.now();
+    const stale = await this.deps.calls.staleActive(new Date(now.getTime() - (opts.olderThanMs ?? 10 * 60_000)));
+    let closed = 0;
+    for (const record of stale) {
+      try {
+        if (!record.vapiCallId) {
+          if (await this.finish(record.orgId, record, { status: 'failed', error: 'The call was never placed.' })) closed++;
+          continue;
+        }
+        const vapi = await this.deps.providers.vapi(record.orgId);
+        const snapshot = vapi ? await getCall(vapi, record.vapiCallId) : null;
+        if (snapshot && toCallStatus(snapshot.status) === 'ended') {
+          await this.deps.receipts.once('vapi', `${record.vapiCallId}:end`, () => this.applyEnd(record, snapshot));
+          closed++;
+        } else if (now.getTime() - record.createdAt.getTime() > (opts.giveUpAfterMs ?? 60 * 60_000)) {
+          if (await this.finish(record.orgId, record, { status: 'failed', error: 'No end-of-call report arrived from Vapi.' })) closed++;
+        }
+      } catch (err) {
+        this.deps.logger.warn({ callId: record._id.toHexString(), err: (err as Error).message }, 'call reconciliation failed');
+      }
+    }
+    return closed;
+  }
+}
+

@@ -1,0 +1,90 @@
+import { ObjectId, type Db, type Filter } from 'mongodb';
+import type { SmsLog, SmsStatus } from '../contracts.js';
+import { COLLECTIONS } from '../db/indexes.js';
+import { iso } from '../db/plain.js';
+
+export interface SmsDoc {
+  _id: ObjectId;
+  orgId: string;
+  contactId: string;
+  direction: 'outbound' | 'inbound';
+  to: string;
+  from: string;
+  body: string;
+  segments: number;
+  encoding: 'GSM-7' | 'UCS-2';
+  twilioSid?: string;
+  status: SmsStatus;
+  errorCode: number | null;
+  errorMessage: string | null;
+  idempotencyKey?: string;
+  scheduledFor: Date | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const toSms = (d: SmsDoc): SmsLog => ({
+  id: d._id.toHexString(),
+  contactId: d.contactId,
+  direction: d.direction,
+  to: d.to,
+  from: d.from,
+  body: d.body,
+  segments: d.segments,
+  encoding: d.encoding,
+  twilioSid: d.twilioSid ?? null,
+  status: d.status,
+  errorCode: d.errorCode,
+  errorMessage: d.errorMessage,
+  scheduledFor: iso(d.scheduledFor),
+  createdBy: d.createdBy,
+  createdAt: d.createdAt.toISOString(),
+});
+
+/** Delivery progresses only forward: a late "sent" callback cannot undo "delivered". */
+const STATUS_RANK: Record<SmsStatus, number> = { scheduled: 0, queued: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, received: 3 };
+export const statusesBefore = (s: SmsStatus): SmsStatus[] => (Object.keys(STATUS_RANK) as SmsStatus[]).filter((k) => STATUS_RANK[k] < STATUS_RANK[s]);
+
+export class SmsRepository {
+  private readonly col;
+  constructor(db: Db) {
+    this.col = db.collection<SmsDoc>(COLLECTIONS.smsLogs);
+  }
+
+  /** Logs a message before anything is sent. Throws 11000 when the idempotency key was used before in this org. */
+  async insert(doc: Omit<SmsDoc, '_id' | 'createdAt' | 'updatedAt'>, now = new Date()): Promise<SmsDoc> {
+    const full: SmsDoc = { _id: new ObjectId(), ...doc, createdAt: now, updatedAt: now };
+    if (full.twilioSid === undefined) delete full.twilioSid;
+    if (full.idempotencyKey === undefined) delete full.idempotencyKey;
+    await this.col.insertOne(full);
+    return full;
+  }
+
+  async byIdempotencyKey(orgId: string, idempotencyKey: string): Promise<SmsDoc | null> {
+    return this.col.findOne({ orgId, idempotencyKey });
+  }
+
+  async bySid(twilioSid: string): Promise<SmsDoc | null> {
+    return this.col.findOne({ twilioSid });
+  }
+
+  async forLead(orgId: string, contactId: string, limit = 20): Promise<SmsDoc[]> {
+    return this.col.find({ orgId, contactId }).sort({ createdAt: -1 }).limit(limit).toArray();
+  }
+
+  async update(orgId: string, id: ObjectId, set: Partial<SmsDoc>, fromStatuses?: SmsStatus[]): Promise<SmsDoc | null> {
+    const filter: Filter<SmsDoc> = { _id: id, orgId };
+    if (fromStatuses) filter.status = { $in: fromStatuses };
+    return this.col.findOneAndUpdate(filter, { $set: { ...set, updatedAt: new Date() } }, { returnDocument: 'after' });
+  }
+
+  /** Atomically claims one scheduled message that is due (several instances may poll at once). */
+  async claimDue(now: Date): Promise<SmsDoc | null> {
+    return this.col.findOneAndUpdate(
+      { status: 'scheduled', scheduledFor: { $lte: now } },
+      { $set: { status: 'queued', updatedAt: now } },
+      { sort: { status: 1, scheduledFor: 1 }, returnDocument: 'after' },
+    );
+  }
+}

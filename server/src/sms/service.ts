@@ -1,0 +1,298 @@
+import type { SmsLog, SmsSendReply } from '../contracts.js';
+import { AppError, conflict, notFound, unprocessable } from '../http/errors.js';
+import type { Logger } from '../log.js';
+import type { Actor } from '../leads/service.js';
+import { actorRef } from '../leads/service.js';
+import { isE164 } from '../leads/phone.js';
+import type { ContactRepository } from '../leads/repository.js';
+import type { LeadEventRepository } from '../leads/timeline-repository.js';
+import type { OrganizationRepository } from '../orgs/repository.js';
+import type { Broadcaster } from '../realtime/broadcaster.js';
+import type { ProviderFactory } from '../settings/providers.js';
+import type { IntegrationRepository, TwilioIntegrationDoc } from '../settings/repository.js';
+import { nextAllowedSendTime } from '../telephony/quiet-hours.js';
+import { countSegments, MAX_SMS_CHARACTERS } from '../telephony/segments.js';
+import { classifyInbound, describeTwilioErrorCode, mapTwilioError, sendSms } from '../telephony/twilio.js';
+import { statusesBefore, toSms, type SmsDoc, type SmsRepository } from './repository.js';
+import type { SmsStatus } from '../contracts.js';
+
+const SYSTEM = { id: 'system:sms', name: 'SMS' };
+
+export interface SmsServiceDeps {
+  sms: SmsRepository;
+  contacts: ContactRepository;
+  events: LeadEventRepository;
+  integrations: IntegrationRepository;
+  orgs: OrganizationRepository;
+  providers: ProviderFactory;
+  broadcaster: Broadcaster;
+  logger: Logger;
+  now: () => Date;
+}
+
+const TWILIO_STATUS: Record<string, SmsStatus | undefined> = {
+  accepted: 'queued',
+  queued: 'queued',
+  scheduled: 'queued',
+  sending: 'queued',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'delivered',
+  undelivered: 'undelivered',
+  failed: 'failed',
+  canceled: 'failed',
+};
+
+/** Texting leads through Twilio: idempotent sends, quiet hours, delivery statuses, inbound replies and opt-outs. */
+export class SmsService {
+  constructor(private readonly deps: SmsServiceDeps) {}
+
+  /**
+   * Sends (or schedules) one text. The message is logged before it is sent, under the caller's Idempotency-Key: a replay
+   * returns the first result and sends nothing.
+   */
+  async send(actor: Actor, leadId: string, body: string, idempotencyKey: string): Promise<SmsSendReply> {
+    const { orgId } = actor;
+    const replay = await this.deps.sms.byIdempotencyKey(orgId, idempotencyKey);
+    if (replay) return this.replayOf(replay, leadId);
+    const lead = await this.deps.contacts.findById(orgId, leadId);
+    if (!lead) throw notFound('This lead');
+    const twilio = await this.deps.integrations.twilio(orgId);
+    if (!twilio) throw unprocessable('TWILIO_NOT_CONFIGURED', 'Connect the clinic\'s Twilio number before texting leads: Settings > Phone number.');
+    if (!lead.phoneValid || !isE164(lead.phone)) {
+      throw unprocessable('INVALID_PHONE_FORMAT', `${lead.name}'s phone "${lead.phone}" is not in international format. Fix it in your CRM, e.g. +12125550123.`, { phone: lead.phone });
+    }
+    if (lead.smsOptOut) throw unprocessable('SMS_OPTED_OUT', `${lead.name} replied STOP and does not want texts. They can text START to opt back in.`);
+    if (lead.consent && lead.consent.sms === false) throw unprocessable('NO_SMS_CONSENT', `${lead.name} has not agreed to receive texts.`);
+    const count = countSegments(body);
+    if (body.trim().length === 0 || count.characters > MAX_SMS_CHARACTERS) {
+      throw unprocessable('INVALID_SMS_BODY', `A text must be 1 to ${MAX_SMS_CHARACTERS} characters (this one has ${count.characters}).`);
+    }
+    const now = this.deps.now();
+    const org = await this.deps.orgs.findById(orgId);
+    const timeZone = lead.timezone ?? org?.timezone ?? 'America/New_York';
+    const window = org?.settings.quietHours ?? { start: '08:00', end: '21:00' };
+    const scheduledFor = nextAllowedSendTime(now, timeZone, window);
+
+    let doc: SmsDoc;
+    try {
+      doc = await this.deps.sms.insert(
+        {
+          orgId,
+          contactId: leadId,
+          direction: 'outbound',
+          to: lead.phone,
+          from: twilio.phoneNumber,
+          body,
+          segments: count.segments,
+          encoding: count.encoding,
+          status: scheduledFor ? 'scheduled' : 'queued',
+          errorCode: null,
+          errorMessage: null,
+          idempotencyKey,
+          scheduledFor,
+          createdBy: actor.user.id,
+        },
+        now,
+      );
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        const first = await this.deps.sms.byIdempotencyKey(orgId, idempotencyKey);
+        if (first) return this.replayOf(first, leadId);
+      }
+      throw err;
+    }
+    await this.deps.events.add(orgId, {
+      contactId: leadId,
+      type: 'sms',
+      from: null,
+      to: scheduledFor ? 'scheduled' : 'queued',
+      actor: actorRef(actor),
+      detail: scheduledFor ? `Text scheduled for ${scheduledFor.toISOString()} (quiet hours)` : 'Text sent',
+      at: now,
+    });
+    if (scheduledFor) {
+      this.deps.broadcaster.publish(orgId, 'sms:updated', { sms: toSms(doc) });
+      return { sms: toSms(doc), scheduled: true };
+    }
+    const sent = await this.deliver(doc, twilio);
+    return { sms: sent, scheduled: false };
+  }
+
+  private replayOf(doc: SmsDoc, leadId: string): SmsSendReply {
+    if (doc.contactId !== leadId) throw conflict('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for another message. Use a new key per message.');
+    if (doc.status === 'failed' && doc.errorCode) {
+      const mapped = describeTwilioErrorCode(doc.errorCode, doc.errorMessage ?? undefined);
+      throw new AppError(mapped.httpStatus, mapped.code, mapped.message, { sms: toSms(doc) });
+    }
+    return { sms: toSms(doc), scheduled: doc.status === 'scheduled' };
+  }
+
+  /** Hands a logged message to Twilio and records the outcome; a refusal is mapped to a clear error. */
+  private async deliver(doc: SmsDoc, twilio: TwilioIntegrationDoc): Promise<SmsLog> {
+    const { client } = this.deps.providers.twilioFor(twilio);
+    try {
+      const sent = await sendSms(client, {
+        to: doc.to,
+        from: twilio.phoneNumber,
+        body: doc.body,
+        statusCallback: this.deps.providers.webhookUrl('/webhooks/twilio/status'),
+      });
+      const status = TWILIO_STATUS[sent.status] ?? 'queued';
+      const updated = await this.deps.sms.update(doc.orgId, doc._id, { twilioSid: sent.sid, status, segments: sent.numSegments ?? doc.segments });
+      const sms = toSms(updated ?? doc);
+      this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms });
+      await this.touched(doc.orgId, doc.contactId);
+      return sms;
+    } catch (err) {
+      const mapped = mapTwilioError(err);
+      const updated = await this.deps.sms.update(doc.orgId, doc._id, { status: 'failed', errorCode: mapped.twilioCode, errorMessage: mapped.message });
+      if (updated) this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms: toSms(updated) });
+      if (mapped.optOut) await this.optOut(doc.orgId, doc.contactId, 'twilio-21610');
+      throw new AppError(mapped.httpStatus === 409 ? 422 : mapped.httpStatus, mapped.code, mapped.message, updated ? { sms: toSms(updated) } : undefined);
+    }
+  }
+
+  /** An accepted text is a touch: it sets the last contact and moves a new lead to contacted. */
+  private async touched(orgId: string, leadId: string): Promise<void> {
+    const now = this.deps.now();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const lead = await this.deps.contacts.findById(orgId, leadId);
+      if (!lead) return;
+      const set = { lastContactAt: now, ...(lead.leadStatus === 'new' ? { leadStatus: 'contacted' as const } : {}) };
+      const updated = await this.deps.contacts.update(orgId, leadId, { set, expect: { version: lead.version } }, now);
+      if (!updated) continue;
+      if (lead.leadStatus === 'new') {
+        await this.deps.events.add(orgId, { contactId: leadId, type: 'status_changed', from: 'new', to: 'contacted', actor: SYSTEM, detail: 'First text accepted', at: now });
+      }
+      this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: updated });
+      return;
+    }
+  }
+
+  private async optOut(orgId: string, leadId: string, source: string): Promise<void> {
+    const now = this.deps.now();
+    const lead = await this.deps.contacts.update(orgId, leadId, { set: { smsOptOut: { at: now, source } } }, now);
+    if (!lead) return;
+    await this.deps.events.add(orgId, { contactId: leadId, type: 'opted_out', from: null, to: null, actor: SYSTEM, detail: source, at: now });
+    this.deps.broadcaster.publish(orgId, 'lead:updated', { lead });
+  }
+
+  /** Sends the scheduled texts that are due; safe to run on every instance at once (each message is claimed atomically). */
+  async sendDue(limit = 50): Promise<number> {
+    let sent = 0;
+    for (let i = 0; i < limit; i++) {
+      const doc = await this.deps.sms.claimDue(this.deps.now());
+      if (!doc) break;
+      const twilio = await this.deps.integrations.twilio(doc.orgId);
+      const lead = await this.deps.contacts.findById(doc.orgId, doc.contactId);
+      if (!twilio || !lead || lead.smsOptOut) {
+        const reason = !twilio ? 'Twilio was disconnected before the scheduled time.' : 'The lead opted out before the scheduled time.';
+        const failed = await this.deps.sms.update(doc.orgId, doc._id, { status: 'failed', errorMessage: reason });
+        if (failed) this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms: toSms(failed) });
+        continue;
+      }
+      try {
+        await this.deliver(doc, twilio);
+        sent++;
+      } catch (err) {
+        this.deps.logger.warn({ smsId: doc._id.toHexString(), code: (err as AppError).code }, 'scheduled text failed');
+      }
+    }
+    return sent;
+  }
+
+  /** The integration a Twilio webhook belongs to, found by the message's sid or the number texted. */
+  async integrationForStatus(messageSid: string): Promise<{ doc: SmsDoc; twilio: TwilioIntegrationDoc } | null> {
+    const doc = await this.deps.sms.bySid(messageSid);
+    if (!doc) return null;
+    const twilio = await this.deps.integrations.twilio(doc.orgId);
+    return twilio ? { doc, twilio } : null;
+  }
+
+  async integrationForInbound(to: string): Promise<TwilioIntegrationDoc | null> {
+    return this.deps.integrations.twilioByNumber(to);
+  }
+
+  authTokenOf(twilio: TwilioIntegrationDoc): string {
+    return this.deps.providers.twilioFor(twilio).authToken;
+  }
+
+  /** A delivery status callback (already authenticated). Statuses only move forward, so repeats change nothing. */
+  async applyStatus(doc: SmsDoc, twilioStatus: string, errorCode: number | null): Promise<void> {
+    const status = TWILIO_STATUS[twilioStatus];
+    if (!status) return;
+    const described = errorCode ? describeTwilioErrorCode(errorCode) : null;
+    const updated = await this.deps.sms.update(
+      doc.orgId,
+      doc._id,
+      { status, ...(described ? { errorCode, errorMessage: described.message } : {}) },
+      status === 'queued' ? [] : statusesBefore(status),
+    );
+    if (updated) this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms: toSms(updated) });
+    if (errorCode === 21610) await this.optOut(doc.orgId, doc.contactId, 'twilio-21610');
+  }
+
+  /**
+   * An inbound text (already authenticated): kept on the lead's timeline; STOP and its synonyms opt out at once, START
+   * opts back in, plain-language requests are flagged for staff. Repeated deliveries are ignored (unique MessageSid).
+   */
+  async receive(twilio: TwilioIntegrationDoc, msg: { from: string; to: string; body: string; sid: string }): Promise<{ kind: string; leadId: string | null }> {
+    const orgId = twilio.orgId;
+    const kind = classifyInbound(msg.body);
+    const lead = await this.deps.contacts.findByPhone(orgId, msg.from);
+    if (!lead) {
+      this.deps.logger.info({ orgId, kind }, 'inbound text from an unknown number');
+      return { kind, leadId: null };
+    }
+    const now = this.deps.now();
+    const count = countSegments(msg.body);
+    try {
+      const doc = await this.deps.sms.insert(
+        {
+          orgId,
+          contactId: lead.id,
+          direction: 'inbound',
+          to: msg.to,
+          from: msg.from,
+          body: msg.body,
+          segments: count.segments,
+          encoding: count.encoding,
+          twilioSid: msg.sid,
+          status: 'received',
+          errorCode: null,
+          errorMessage: null,
+          scheduledFor: null,
+          createdBy: null,
+        },
+        now,
+      );
+      this.deps.broadcaster.publish(orgId, 'sms:updated', { sms: toSms(doc) });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return { kind: 'duplicate', leadId: lead.id };
+      throw err;
+    }
+    const who = { id: `lead:${lead.id}`, name: lead.name };
+    await this.deps.events.add(orgId, { contactId: lead.id, type: 'sms_inbound', from: null, to: null, actor: who, detail: msg.body.slice(0, 500), at: now });
+    if (kind === 'stop' && !lead.smsOptOut) {
+      await this.optOut(orgId, lead.id, 'inbound-stop');
+    } else if (kind === 'start' && lead.smsOptOut) {
+      const updated = await this.deps.contacts.update(orgId, lead.id, { set: { smsOptOut: null } }, now);
+      await this.deps.events.add(orgId, { contactId: lead.id, type: 'opted_in', from: null, to: null, actor: who, detail: 'Replied START', at: now });
+      if (updated) this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: updated });
+    } else if (kind === 'opt_out_request') {
+      await this.deps.events.add(orgId, {
+        contactId: lead.id,
+        type: 'opt_out_request',
+        from: null,
+        to: null,
+        actor: who,
+        detail: 'This reply reads like a request to stop texting. Review it and record the opt-out if so.',
+        at: now,
+      });
+      const fresh = await this.deps.contacts.findById(orgId, lead.id);
+      if (fresh) this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: fresh });
+    }
+    return { kind, leadId: lead.id };
+  }
+}
