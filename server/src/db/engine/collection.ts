@@ -7,7 +7,7 @@ import { Query } from 'mingo';
 import { Codes, ServerError } from './errors.js';
 import { Index, type IndexSpec } from './indexes.js';
 import { planQuery, type Plan } from './planner.js';
-import { compareValues, keyString, sortKeyValue, type StringCompare } from './values.js';
+import { compareValues, fixTypeOperator, keyString, sortKeyValue, type StringCompare } from './values.js';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
 
@@ -338,7 +338,7 @@ export const MINGO_OPTS = { useStrictMode: true, scriptEnabled: false } as const
 
 export function makeMatcher(filter: Document, collation: Collation | null | undefined, covered: boolean): (d: Document) => boolean {
   if (covered || Object.keys(filter).length === 0) return () => true;
-  const q = new Query(applyCollation(filter, collation), { ...MINGO_OPTS });
+  const q = new Query(fixTypeOperator(applyCollation(filter, collation)), { ...MINGO_OPTS });
   return (d) => q.test(d);
 }
 

@@ -496,6 +496,15 @@ describe('embedded engine: conformance (driver-level, also valid on mongod)', fu
       await assert.rejects(partial.insertOne({ orgId: 'o', externalId: 'x' }), (e: MongoServerError) => e.code === 11000);
       assert.equal((await partial.findOne({ orgId: 'o', externalId: 'x' }))?.externalId, 'x');
       assert.equal(await partial.countDocuments({ orgId: 'o', externalId: null }), 2);
+      // partial filter on a path through an array of subdocuments ($type matches any element, like mongod)
+      const orgs = db.collection('orgs');
+      await orgs.createIndex({ 'keys.id': 1 }, { unique: true, partialFilterExpression: { 'keys.id': { $type: 'string' } } });
+      const { insertedId } = await orgs.insertOne({ name: 'a', keys: [] });
+      await orgs.updateOne({ _id: insertedId }, { $push: { keys: { id: 'k1' } } } as never);
+      assert.equal((await orgs.findOne({ 'keys.id': 'k1' }))?.name, 'a');
+      await assert.rejects(orgs.insertOne({ name: 'b', keys: [{ id: 'k1' }] }), (e: MongoServerError) => e.code === 11000);
+      await orgs.insertOne({ name: 'c', keys: [{ id: 7 }] });
+      assert.deepEqual((await orgs.find({ 'keys.id': { $type: 'string' } }).toArray()).map((d) => d.name), ['a']);
     });
 
     it('building a unique index over duplicates fails with 11000', async () => {

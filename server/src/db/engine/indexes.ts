@@ -5,7 +5,7 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { Codes, ServerError } from './errors.js';
-import { compareValues, keyString, MAX_BOUND, MIN_BOUND, pathValues } from './values.js';
+import { compareValues, fixTypeOperator, keyString, MAX_BOUND, MIN_BOUND, pathValues } from './values.js';
 
 export interface Entry {
   k: unknown[];
@@ -57,7 +57,7 @@ export class Index {
     });
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : null;
+    this.partial = spec.partialFilterExpression ? new Query(fixTypeOperator(spec.partialFilterExpression), {}) : null;
     this.uniqueMap = this.unique ? new Map() : null;
   }
 

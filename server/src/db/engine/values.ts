@@ -304,3 +304,27 @@ export function sortKeyValue(doc: unknown, path: string[], dir: number, strCmp?:
   }
   return best === undefined ? null : best;
 }
+
+/**
+ * mingo's $type does not look inside arrays, MongoDB's does ({tags: {$type: 'string'}} matches ['a']).
+ * Rewrites {f: {$type: T, ...}} into {$and: [{f: {...}}, {$or: [{f: {$type: T}}, {f: {$elemMatch: {$type: T}}}]}]}.
+ */
+export function fixTypeOperator(filter: Document): Document {
+  let changed = false;
+  const out: Document = {};
+  const extra: Document[] = [];
+  for (const [k, v] of Object.entries(filter)) {
+    if ((k === '$and' || k === '$or' || k === '$nor') && Array.isArray(v)) {
+      out[k] = v.map((x) => (isPlainObject(x) ? fixTypeOperator(x) : x));
+      changed = true;
+    } else if (!k.startsWith('$') && isPlainObject(v) && '$type' in v) {
+      const { $type, ...rest } = v;
+      if (Object.keys(rest).length) out[k] = rest;
+      extra.push({ $or: [{ [k]: { $type } }, { [k]: { $elemMatch: { $type } } }] });
+      changed = true;
+    } else out[k] = v;
+  }
+  if (!changed) return filter;
+  if (extra.length) out.$and = [...(Array.isArray(out.$and) ? out.$and : []), ...extra];
+  return out;
+}
