@@ -90,6 +90,7 @@ export default async function bench(report: Report): Promise<void> {
     const search = await timeRuns(20, () =>
       leads.find({ orgId: 'org-big', $or: [{ nameLower: { $regex: 'smith' } }, { phoneDigits: { $regex: '5551234' } }] }).sort(sort).limit(20).toArray(),
     );
+    const searchCount = await timeRuns(20, () => leads.countDocuments({ orgId: 'org-big', nameLower: { $regex: 'smith' } }));
     const byKey = await timeRuns(200, (i) => leads.findOne({ orgId: 'org-big', externalId: `org-big-ext-${(i * 499) % ORG_DOCS}` }));
     const byId = await timeRuns(200, () => leads.findOne({ _id: new ObjectId() }));
     const f = (x: number) => Number(x.toFixed(2));
@@ -101,6 +102,7 @@ export default async function bench(report: Report): Promise<void> {
       { query: 'countDocuments warm tier', median_ms: f(count.median), p95_ms: f(count.p95), runs: 50 },
       { query: 'countDocuments status + hot tier', median_ms: f(countStatus.median), p95_ms: f(countStatus.p95), runs: 50 },
       { query: 'search $regex name/phone (limit 20)', median_ms: f(search.median), p95_ms: f(search.p95), runs: 20 },
+      { query: 'search countDocuments $regex (scans the org)', median_ms: f(searchCount.median), p95_ms: f(searchCount.p95), runs: 20 },
       { query: 'findOne by unique key (orgId, externalId)', median_ms: f(byKey.median), p95_ms: f(byKey.p95), runs: 200 },
       { query: 'findOne by _id (miss)', median_ms: f(byId.median), p95_ms: f(byId.p95), runs: 200 },
       { query: 'insertMany 1000 docs', median_ms: f(insertMs), docs_per_s: Math.round(1000 / (insertMs / 1000)), runs: insertTimes.length },
