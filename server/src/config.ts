@@ -31,6 +31,8 @@ const configSchema = z.object({
   /** Run the built-in Vapi and Twilio simulator for organisations without real credentials. */
   TELEPHONY_SANDBOX: booleanFlag.default(true),
   VAPI_BASE_URL: z.url().optional(),
+  /** How long to wait for Vapi before a call is failed (seconds). */
+  VAPI_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
   /** The platform's Vapi private key, for organisations that have not connected their own Vapi account. */
   VAPI_API_KEY: z.string().min(8).optional(),
   /** How often scheduled texts are sent and stale calls reconciled (ms); 0 turns the jobs off. */

@@ -96,6 +96,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     twilioBaseUrl: sandbox?.twilioBaseUrl ?? config.TWILIO_BASE_URL,
     vapiApiKey: config.VAPI_API_KEY ?? (sandbox ? 'sandbox-platform-key' : undefined),
     sandbox: Boolean(sandbox),
+    vapiTimeoutSeconds: config.VAPI_TIMEOUT_SECONDS,
   };
   const core = createCore({ db: database.db, broadcaster, now: options.now, logger, telephony });
   const context = createApp(

@@ -63,7 +63,7 @@ export class IntegrationRepository {
     const now = new Date();
     const doc = await this.col.findOneAndUpdate(
       { orgId, provider: 'twilio' },
-      { $set: { ...fields, updatedAt: now }, $setOnInsert: { _id: new ObjectId(), createdAt: now } },
+      { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } },
       { upsert: true, returnDocument: 'after' },
     );
     return doc as TwilioIntegrationDoc;
@@ -73,7 +73,7 @@ export class IntegrationRepository {
     const now = new Date();
     await this.col.updateOne(
       { orgId, provider: 'vapi' },
-      { $set: { apiKeyEnc, updatedAt: now }, $setOnInsert: { _id: new ObjectId(), createdAt: now } },
+      { $set: { apiKeyEnc, updatedAt: now }, $setOnInsert: { createdAt: now } },
       { upsert: true },
     );
   }
@@ -97,7 +97,7 @@ export class AgentRepository {
     const now = new Date();
     const doc = await this.col.findOneAndUpdate(
       { orgId, direction: 'outbound' },
-      { $set: { ...fields, updatedAt: now }, $setOnInsert: { _id: new ObjectId(), createdAt: now } },
+      { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } },
       { upsert: true, returnDocument: 'after' },
     );
     return doc!;

@@ -36,6 +36,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     config,
     logger: createLogger(config.LOG_LEVEL),
     clientOptions: { monitorCommands: true },
+    sandboxDelays: { ring: 5, answer: 5, talk: 5, sms: 5 },
+    jobsIntervalMs: 0,
     ...options,
   });
   running.database.client.on('commandStarted', (event: CommandStartedEvent) => recordCommand(event));
@@ -91,6 +93,40 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     await close();
   };
   return server;
+}
+
+/** Sets up an organisation's telephony through the API, against the sandbox: outbound agent and imported Twilio number. */
+export async function configureTelephony(server: TestServer, adminToken: string, opts: { agent?: boolean; twilio?: boolean } = {}) {
+  if (opts.agent !== false) {
+    const res = await server.request('PUT', '/v1/agents/outbound', {
+      token: adminToken,
+      body: {
+        name: 'Riley',
+        voice: 'Elliot',
+        systemPrompt: 'You are Riley, calling on behalf of the clinic to follow up on an enquiry and offer a consultation.',
+        firstMessage: 'Hi, this is Riley, an AI assistant calling from the clinic. Is now a good time?',
+      },
+    });
+    if (res.status !== 200) throw new Error(`agent setup failed: ${res.status} ${res.text}`);
+  }
+  if (opts.twilio !== false) {
+    const res = await server.request('POST', '/v1/telephony/twilio', {
+      token: adminToken,
+      body: { accountSid: `AC${'0123456789abcdef'.repeat(2)}`, authToken: 'sandbox-auth-token-0123456789', phoneNumber: '+15005550006' },
+    });
+    if (res.status !== 200) throw new Error(`twilio import failed: ${res.status} ${res.text}`);
+  }
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false | null>, ms = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false && value !== null) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** A lead body for POST /v1/leads. */
