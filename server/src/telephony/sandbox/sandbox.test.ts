@@ -4,6 +4,7 @@ import { DEFAULT_KEYWORD_SETTINGS } from '../../scoring/keywords.js';
 import { scoreConversation } from '../../scoring/score.js';
 import {
   createTwilio,
+  describeTwilioErrorCode,
   findIncomingNumber,
   sendSms,
   setInboundWebhook,
@@ -305,6 +306,17 @@ describe('telephony sandbox', () => {
         assert.equal(validateTwilioWebhook(TOKEN, r.headers['x-twilio-signature'] as string, callback, { ...params, MessageStatus: 'failed' }), false);
         assert.equal(validateTwilioWebhook('wrong-token', r.headers['x-twilio-signature'] as string, callback, params), false);
       }
+    });
+
+    it('a forced carrier failure ends undelivered with its ErrorCode, which maps to an actionable code', async () => {
+      const callback = `${receiver.url}/webhooks/twilio/status`;
+      sandbox.control.nextSmsOutcome({ status: 'undelivered', errorCode: 30006 });
+      const sent = await sendSms(client(), { to: '+12125550100', from: CLINIC, body: 'Hi', statusCallback: callback });
+      const reqs = await receiver.waitFor(2);
+      const last = form(reqs[1]!);
+      assert.deepEqual([last.MessageSid, last.MessageStatus, last.ErrorCode], [sent.sid, 'undelivered', '30006']);
+      assert.equal(validateTwilioWebhook(TOKEN, reqs[1]!.headers['x-twilio-signature'] as string, callback, last), true);
+      assert.equal(describeTwilioErrorCode(Number(last.ErrorCode)).code, 'PHONE_CANNOT_RECEIVE_SMS');
     });
 
     it('counts segments like the handset does (numSegments is a string on the wire)', async () => {

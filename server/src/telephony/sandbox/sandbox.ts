@@ -65,6 +65,8 @@ export interface SandboxControl {
   inbound(msg: { from: string; to: string; body: string }): Promise<InboundResult>;
   /** Makes the next request to a service fail or hang. */
   failNext(f: FailNext): void;
+  /** The next SMS sent ends undelivered/failed with this carrier error (30003-30008...) instead of delivered. */
+  nextSmsOutcome(o: { status: 'undelivered' | 'failed'; errorCode: number }): void;
   /** Every webhook posted so far. */
   deliveries(): WebhookDelivery[];
   /** Resolves when no call or SMS simulation is pending (all webhooks sent). */
@@ -230,6 +232,15 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
   const hanging = new Set<ServerResponse>();
   let forcedScenario: ScenarioName | null = null;
   const failures: FailNext[] = [];
+  const smsOutcomes: Array<{ status: 'undelivered' | 'failed'; errorCode: number }> = [];
+  const CARRIER_ERRORS: Record<number, string> = {
+    30003: 'Unreachable destination handset',
+    30004: 'Message blocked',
+    30005: 'Unknown destination handset',
+    30006: 'Landline or unreachable carrier',
+    30007: 'Message filtered',
+    30008: 'Unknown error',
+  };
   let closed = false;
   let idleWaiters: Array<() => void> = [];
 
@@ -675,12 +686,22 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
       sentAt: null,
     };
     messages.set(msg.sid, msg);
-    // No callback for the initial queued state (as with Twilio); then sent, then delivered.
+    const outcome = smsOutcomes.shift();
+    // No callback for the initial queued state (as with Twilio); then sent, then delivered (or the forced outcome).
     later(delays.sms, async () => {
       Object.assign(msg, { status: 'sent', sentAt: new Date(), updatedAt: new Date() });
       await postStatusCallback(msg, acc);
       later(delays.sms, async () => {
-        Object.assign(msg, { status: 'delivered', updatedAt: new Date() });
+        if (outcome) {
+          Object.assign(msg, {
+            status: outcome.status,
+            errorCode: outcome.errorCode,
+            errorMessage: CARRIER_ERRORS[outcome.errorCode] ?? 'Unknown error',
+            updatedAt: new Date(),
+          });
+        } else {
+          Object.assign(msg, { status: 'delivered', updatedAt: new Date() });
+        }
         await postStatusCallback(msg, acc);
       });
     });
@@ -829,6 +850,14 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
       control.failNext(f);
       return send(res, 200, { ok: true });
     }
+    if (req.method === 'POST' && path === '/__sandbox/next-sms') {
+      const { status, errorCode } = body as { status?: string; errorCode?: number };
+      if ((status !== 'undelivered' && status !== 'failed') || typeof errorCode !== 'number') {
+        return send(res, 400, { error: 'status (undelivered|failed) and a numeric errorCode are required' });
+      }
+      control.nextSmsOutcome({ status, errorCode });
+      return send(res, 200, { ok: true });
+    }
     if (req.method === 'GET' && path === '/__sandbox/state') {
       return send(res, 200, {
         calls: [...calls.values()].map((c) => ({ id: c.id, status: c.status, customer: c.customer, endedReason: c.endedReason ?? null })),
@@ -896,6 +925,9 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
     inbound: (msg) => inbound(msg),
     failNext(f) {
       failures.push(f);
+    },
+    nextSmsOutcome(o) {
+      smsOutcomes.push(o);
     },
     deliveries: () => deliveries.map((d) => ({ ...d })),
     idle: () =>
