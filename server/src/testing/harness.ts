@@ -8,6 +8,8 @@ import type { EmbedUser } from '../contracts.js';
 import { recordCommand } from './query-shapes.js';
 
 export interface TestServer extends RunningServer {
+  /** Stops the server but keeps its database, for restart tests. */
+  closeKeepingData(): Promise<void>;
   createOrg(name?: string, opts?: { allowedOrigins?: string[]; timezone?: string }): Promise<{ orgId: string; secretKey: string }>;
   token(orgId: string, user?: Partial<EmbedUser>, ttlSeconds?: number): Promise<string>;
   request(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
@@ -44,6 +46,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   const tokens = running.context.repos.orgs;
   const server: TestServer = {
     ...running,
+    closeKeepingData: running.close,
     async createOrg(name = `Clinic ${randomBytes(3).toString('hex')}`, opts = {}) {
       const { org, secretKey } = await createOrganization(tokens, { name, ...opts });
       return { orgId: org.id, secretKey };
@@ -88,6 +91,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     return key;
   }
   const close = running.close;
+  server.closeKeepingData = close;
   server.close = async () => {
     await running.database.db.dropDatabase().catch(() => undefined);
     await close();
