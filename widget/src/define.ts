@@ -8,6 +8,8 @@ import { LeadsBoard } from './components/leads-board/leads-board.js';
 import { LeadsToaster } from './components/leads-toaster/leads-toaster.js';
 import { CallErrorGuide } from './components/call-error-guide/call-error-guide.js';
 import { LeadCard } from './components/lead-card/lead-card.js';
+import { LeadDetail } from './components/lead-detail/lead-detail.js';
+import { SmsComposer } from './components/sms-composer/sms-composer.js';
 
 export function define(tag: string, ctor: CustomElementConstructor): void {
   if (!customElements.get(tag)) customElements.define(tag, ctor);
@@ -19,3 +21,5 @@ define('leads-board', LeadsBoard);
 define('leads-toaster', LeadsToaster);
 define('call-error-guide', CallErrorGuide);
 define('lead-card', LeadCard);
+define('lead-detail', LeadDetail);
+define('sms-composer', SmsComposer);

@@ -6,6 +6,9 @@ export { LeadsBoard } from './components/leads-board/leads-board.js';
 export { LeadCard } from './components/lead-card/lead-card.js';
 export { CallErrorGuide, CALL_GUIDES } from './components/call-error-guide/call-error-guide.js';
 export { LeadsToaster } from './components/leads-toaster/leads-toaster.js';
+export { LeadDetail } from './components/lead-detail/lead-detail.js';
+export { SmsComposer } from './components/sms-composer/sms-composer.js';
+export { ModalController } from './dialogs/modal.js';
 
 export { LeadsApiClient, ApiError, newIdempotencyKey, CALL_SETUP_ERROR_CODES } from './api/client.js';
 export type { LeadsApiClientOptions, LeadQuery, StatusChange, TokenProvider, CallSetupErrorCode } from './api/client.js';
