@@ -1,0 +1,25 @@
+/**
+ * The demo clinic and its staff. Shared by the seed (who did what in the history) and the sample CRM
+ * (the user switcher mints embed tokens for these users).
+ */
+import type { EmbedUser } from '../server/src/contracts.js';
+
+export const DEMO_CLINIC = {
+  name: 'Radiance Aesthetics',
+  timezone: 'America/New_York',
+  defaultCountry: 'US',
+} as const;
+
+/** The two users of the CRM's user switcher. */
+export const CRM_USERS: Record<'agent' | 'admin', EmbedUser> = {
+  agent: { id: 'u_jordan', name: 'Jordan Ellis', role: 'agent' },
+  admin: { id: 'u_maya', name: 'Dr. Maya Chen', role: 'admin' },
+};
+
+/** Everyone who appears in the seeded history (status changes, notes, calls placed). */
+export const STAFF: Array<{ id: string; name: string }> = [
+  { id: CRM_USERS.agent.id, name: CRM_USERS.agent.name },
+  { id: 'u_sofia', name: 'Sofia Ramirez' },
+  { id: 'u_marcus', name: 'Marcus Bell' },
+  { id: CRM_USERS.admin.id, name: CRM_USERS.admin.name },
+];
