@@ -421,6 +421,10 @@ export const styles = css`
       animation: none;
     }
   }
+  .state.loading,
+  .state.loading .skeleton {
+    width: 100%;
+  }
   .state {
     display: grid;
     gap: 8px;

@@ -828,10 +828,11 @@ export class LeadDetail extends LitElement {
       </div>`;
     }
     if (!detail) {
-      return html`<div class="state" style="width: 100%" aria-busy="true" aria-label="Loading the lead">
-        <div class="skeleton" style="width: 100%"></div>
-        <div class="skeleton" style="width: 100%"></div>
-        <div class="skeleton" style="width: 100%"></div>
+      return html`<div class="state loading" role="status" aria-busy="true">
+        <span class="visually-hidden">Loading the lead…</span>
+        <div class="skeleton" aria-hidden="true"></div>
+        <div class="skeleton" aria-hidden="true"></div>
+        <div class="skeleton" aria-hidden="true"></div>
       </div>`;
     }
     return html`${lead ? this.renderGuide(lead) : nothing} ${this.renderCallState()}
