@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -6,8 +6,9 @@ export type { Logger };
  * Structured logs. Secrets, tokens, credentials and message bodies never reach a log line: the paths below are redacted,
  * and the request logger only logs method, path (without query string), status, duration and ids.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  return pino(
+    {
     level,
     base: undefined,
     redact: {
@@ -32,5 +33,7 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
       ],
       censor: '[redacted]',
     },
-  });
+  },
+    destination,
+  );
 }
