@@ -7,33 +7,9 @@ export type { Logger };
  * and the request logger only logs method, path (without query string), status, duration and ids.
  */
 export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
-  return pino(
-    {
-    level,
-    base: undefined,
-    redact: {
-      paths: [
-        'authorization',
-        '*.authorization',
-        'headers.authorization',
-        'token',
-        '*.token',
-        'secret',
-        '*.secret',
-        'authToken',
-        '*.authToken',
-        'apiKey',
-        '*.apiKey',
-        'password',
-        '*.password',
-        'body',
-        '*.body',
-        'credentials',
-        '*.credentials',
-      ],
-      censor: '[redacted]',
-    },
-  },
-    destination,
-  );
+  const redact = {
+    paths: ['authorization', 'token', 'secret', 'authToken', 'apiKey', 'password', 'body', 'credentials'].flatMap((k) => [k, `*.${k}`]),
+    censor: '[redacted]',
+  };
+  return pino({ level, base: undefined, redact }, destination);
 }
