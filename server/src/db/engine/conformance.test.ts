@@ -279,6 +279,59 @@ describe('embedded engine: conformance (driver-level, also valid on mongod)', fu
       assert.deepEqual(await col.findOne({ _id: 'ops' as never }), { _id: 'ops', a: 1 });
     });
 
+    it('upserts may set _id through $setOnInsert or $set when they insert; an existing _id never changes', async () => {
+      const col = db.collection('ups_id');
+      const id1 = new ObjectId();
+      const r1 = await col.updateOne({ orgId: 'o1', phone: '+1' }, { $set: { name: 'A' }, $setOnInsert: { _id: id1, createdAt: 1 } }, { upsert: true });
+      assert.equal(r1.upsertedCount, 1);
+      assert.ok(id1.equals(r1.upsertedId!));
+      assert.deepEqual(await col.findOne({ _id: id1 }), { _id: id1, orgId: 'o1', phone: '+1', name: 'A', createdAt: 1 });
+      // matched: $setOnInsert (and its _id) is ignored
+      const r2 = await col.updateOne({ orgId: 'o1', phone: '+1' }, { $set: { name: 'B' }, $setOnInsert: { _id: new ObjectId() } }, { upsert: true });
+      assert.equal(r2.matchedCount, 1);
+      assert.equal(r2.upsertedCount, 0);
+      assert.equal((await col.findOne({ _id: id1 }))?.name, 'B');
+      // $set of _id when the upsert inserts
+      const id2 = new ObjectId();
+      const r3 = await col.updateOne({ orgId: 'o1', phone: '+2' }, { $set: { _id: id2, name: 'C' } }, { upsert: true });
+      assert.ok(id2.equals(r3.upsertedId!));
+      // the same value as the filter's _id is fine, another value is refused (ImmutableField 66)
+      const r4 = await col.updateOne({ _id: 'same' as never }, { $setOnInsert: { _id: 'same', v: 1 } as never }, { upsert: true });
+      assert.equal(r4.upsertedId, 'same');
+      assert.deepEqual(await col.findOne({ _id: 'same' as never }), { _id: 'same', v: 1 });
+      await assert.rejects(col.updateOne({ _id: 'seed' as never }, { $setOnInsert: { _id: 'other' } as never }, { upsert: true }), (e: MongoServerError) => e.code === 66);
+      assert.equal(await col.countDocuments({ _id: { $in: ['seed', 'other'] } as never }), 0);
+      // an existing document: setting _id to its own value is allowed, changing it is not
+      const same = await col.updateOne({ _id: id1 }, { $set: { _id: id1, name: 'D' } });
+      assert.equal(same.modifiedCount, 1);
+      await assert.rejects(col.updateOne({ _id: id1 }, { $set: { _id: new ObjectId() } }), (e: MongoServerError) => e.code === 66);
+      // a taken _id through $setOnInsert is a duplicate key
+      await assert.rejects(col.updateOne({ orgId: 'o9' }, { $setOnInsert: { _id: id1 } }, { upsert: true }), (e: MongoServerError) => e.code === 11000);
+      // findAndModify: insert with the given _id, then a match ignores $setOnInsert
+      const id3 = new ObjectId();
+      const f1 = await col.findOneAndUpdate(
+        { orgId: 'o2', phone: '+3' },
+        { $set: { name: 'E' }, $setOnInsert: { _id: id3, createdAt: 2 } },
+        { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+      );
+      assert.equal(f1.lastErrorObject?.updatedExisting, false);
+      assert.ok(id3.equals(f1.lastErrorObject?.upserted));
+      assert.deepEqual(f1.value, { _id: id3, orgId: 'o2', phone: '+3', name: 'E', createdAt: 2 });
+      const f2 = await col.findOneAndUpdate(
+        { orgId: 'o2', phone: '+3' },
+        { $set: { name: 'F' }, $setOnInsert: { _id: new ObjectId(), createdAt: 3 } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      assert.deepEqual(f2, { _id: id3, orgId: 'o2', phone: '+3', name: 'F', createdAt: 2 });
+      const f3 = await col.findOneAndUpdate({ orgId: 'o2', phone: '+4' }, { $set: { _id: 'set-id', name: 'G' } as never }, { upsert: true, returnDocument: 'after' });
+      assert.deepEqual(f3, { _id: 'set-id', orgId: 'o2', phone: '+4', name: 'G' });
+      await assert.rejects(
+        col.findOneAndUpdate({ _id: 'fam-seed' as never }, { $setOnInsert: { _id: 'fam-other' } as never }, { upsert: true }),
+        (e: MongoServerError) => e.code === 66,
+      );
+      await assert.rejects(col.findOneAndUpdate({ _id: id3 }, { $set: { _id: new ObjectId() } }), (e: MongoServerError) => e.code === 66);
+    });
+
     it('deletes one and many', async () => {
       const col = db.collection('del');
       await col.insertMany([{ k: 1 }, { k: 1 }, { k: 1 }, { k: 2 }]);

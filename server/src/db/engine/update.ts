@@ -27,6 +27,9 @@ const KNOWN_OPS = new Set([
   '$setOnInsert',
 ]);
 
+/** A key no document has: disables mingo's own `_id` immutability check (see applyUpdate). */
+const NO_ID_KEY = '\u0000_id';
+
 export function isOperatorUpdate(u: unknown): boolean {
   return isPlainObject(u) && Object.keys(u).length > 0 && Object.keys(u).every((k) => k.startsWith('$'));
 }
@@ -78,7 +81,9 @@ export function applyUpdate(doc: Document, u: Document | Document[], opts: { arr
     }
     if (Object.keys(ops).length) {
       try {
-        mingoUpdate(next, normalizeNumbers(cloneDeep(ops)), opts.arrayFilters, opts.filter, { cloneMode: 'deep', queryOptions: { ...MINGO_OPTS } });
+        // mingo refuses every update path under `_id`; mongod refuses only a change of an existing _id (an upsert may
+        // create it, and setting it to its current value is a no-op). The check after this block enforces that rule.
+        mingoUpdate(next, normalizeNumbers(cloneDeep(ops)), opts.arrayFilters, opts.filter, { cloneMode: 'deep', queryOptions: { ...MINGO_OPTS, idKey: NO_ID_KEY } });
       } catch (e) {
         if (e instanceof ServerError) throw e;
         const msg = (e as Error).message;
