@@ -100,7 +100,6 @@ export const buttons = css`
     text-decoration: none;
     cursor: pointer;
     white-space: nowrap;
-    transition: background-color 0.12s, border-color 0.12s;
   }
   .btn:hover:not(:disabled) {
     background: var(--_surface-alt);

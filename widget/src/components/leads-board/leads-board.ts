@@ -133,7 +133,6 @@ export class LeadsBoard extends LitElement {
     this.addEventListener('sms-compose-request', this.onSmsRequest);
     this.addEventListener('lead-status-change', this.onStatusChange);
     this.addEventListener('dialog-close', this.onDialogClose);
-    this.addEventListener('focusin', this.onFocusIn);
   }
 
   override connectedCallback(): void {
@@ -409,6 +408,7 @@ export class LeadsBoard extends LitElement {
     if (!this.detailLead && !this.smsLead) this.restoreFocus();
   };
 
+  /** On the list (focus moves inside one shadow root never reach the host). */
   private onFocusIn = (event: FocusEvent): void => {
     const card = this.cardOf(event.composedPath());
     if (card?.lead) this.activeId = card.lead.id;
@@ -565,7 +565,7 @@ export class LeadsBoard extends LitElement {
       </div>`;
     }
     const activeId = this.items.some((l) => l.id === this.activeId) ? this.activeId : this.items[0].id;
-    return html`<ul class="list ${this.refreshing || this.loading ? 'refreshing' : ''}" part="list" aria-label="Leads" aria-busy=${this.loading ? 'true' : 'false'}>
+    return html`<ul class="list ${this.refreshing || this.loading ? 'refreshing' : ''}" part="list" aria-label="Leads" aria-busy=${this.loading ? 'true' : 'false'} @focusin=${this.onFocusIn}>
       ${repeat(
         this.items,
         (l) => l.id,

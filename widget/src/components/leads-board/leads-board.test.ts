@@ -1,0 +1,279 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import '../../define.js';
+import type { Lead } from '../../../../server/src/contracts.js';
+import type { LeadsBoard } from './leads-board.js';
+import type { LeadCard } from '../lead-card/lead-card.js';
+import { error, FakeBackend, FakeLive, makeLead, waitFor } from '../../test/fixtures.js';
+
+const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+function manyLeads(count: number): Lead[] {
+  return Array.from({ length: count }, (_, i) => makeLead({ name: `Person ${String(i + 1).padStart(2, '0')}`, leadScore: 99 - i * 3 }));
+}
+
+async function renderBoard(leads: Lead[], opts: { theme?: string; backend?: FakeBackend } = {}) {
+  const backend = opts.backend ?? new FakeBackend(leads);
+  const live = new FakeLive();
+  const board = await fixture<LeadsBoard>(
+    html`<leads-board theme=${opts.theme ?? 'light'} agent-settings-url="/s/agent" phone-settings-url="/s/phone" .api=${backend.client} .live=${live}></leads-board>`,
+  );
+  await waitFor(() => board.shadowRoot!.querySelector('lead-card, [part="empty"], [part="error"]'), 'first page');
+  await board.updateComplete;
+  return { board, backend, live, root: board.shadowRoot! };
+}
+
+const cards = (board: LeadsBoard) => [...board.shadowRoot!.querySelectorAll<LeadCard>('lead-card')];
+const names = (board: LeadsBoard) => cards(board).map((c) => c.lead!.name);
+const button = (board: LeadsBoard, label: string) =>
+  [...board.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b).includes(label) || b.getAttribute('aria-label') === label)!;
+const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+describe('leads-board', () => {
+  afterEach(() => setViewport({ width: 1280, height: 800 }));
+
+  describe('loading', () => {
+    it('shows skeletons while the first page loads, then the cards in the board order', async () => {
+      const backend = new FakeBackend(manyLeads(3));
+      backend.delay = 200;
+      const live = new FakeLive();
+      const board = await fixture<LeadsBoard>(html`<leads-board .api=${backend.client} .live=${live}></leads-board>`);
+      const list = board.shadowRoot!.querySelector('[part="list"]')!;
+      expect(list.getAttribute('aria-busy')).to.equal('true');
+      expect(board.shadowRoot!.querySelectorAll('.skeleton').length).to.be.greaterThan(0);
+      await expect(board).to.be.accessible();
+      await waitFor(() => cards(board).length === 3);
+      expect(names(board)).to.deep.equal(['Person 01', 'Person 02', 'Person 03']);
+    });
+
+    it('shows an error with a retry that loads again', async () => {
+      const backend = new FakeBackend(manyLeads(2));
+      let fail = true;
+      backend.overrides.push((r) => (r.path === '/v1/leads' && fail ? error(500, 'INTERNAL', 'Something went wrong (request abc)') : undefined));
+      const { board } = await renderBoard([], { backend });
+      const err = board.shadowRoot!.querySelector('[part="error"]')!;
+      expect(err.getAttribute('role')).to.equal('alert');
+      expect(text(err)).to.contain('Something went wrong (request abc)');
+      await expect(board).to.be.accessible();
+      fail = false;
+      button(board, 'Retry').click();
+      await waitFor(() => cards(board).length === 2, 'retry');
+    });
+
+    it('shows an empty state, and a clear-filters button when filters hide everything', async () => {
+      const { board } = await renderBoard([]);
+      expect(text(board.shadowRoot!.querySelector('[part="empty"]'))).to.contain('No leads yet');
+      const filtered = await renderBoard([makeLead({ leadScore: 20 })]);
+      button(filtered.board, 'Hot').click();
+      await waitFor(() => filtered.board.shadowRoot!.querySelector('[part="empty"]'));
+      expect(text(filtered.board.shadowRoot!.querySelector('[part="empty"]'))).to.contain('No leads match these filters');
+      await expect(filtered.board).to.be.accessible();
+      button(filtered.board, 'Clear filters').click();
+      await waitFor(() => cards(filtered.board).length === 1);
+    });
+  });
+
+  describe('pages', () => {
+    it('shows 20 per page with the page number and total, and moves with Previous / Next', async () => {
+      const { board, backend } = await renderBoard(manyLeads(25));
+      expect(cards(board)).to.have.length(20);
+      expect(text(board.shadowRoot!.querySelector('.page-info'))).to.equal('Page 1 of 2 · 1–20 of 25 leads');
+      expect(button(board, 'Previous').disabled).to.equal(true);
+      button(board, 'Next').click();
+      await waitFor(() => cards(board).length === 5);
+      expect(text(board.shadowRoot!.querySelector('.page-info'))).to.equal('Page 2 of 2 · 21–25 of 25 leads');
+      expect(backend.requests.at(-1)!.query.get('page')).to.equal('2');
+      expect(button(board, 'Next').disabled).to.equal(true);
+      button(board, 'Previous').click();
+      await waitFor(() => cards(board).length === 20);
+    });
+  });
+
+  describe('filters and search', () => {
+    it('filters by tier chip and by status, back to page 1', async () => {
+      const leads = [makeLead({ name: 'Hot One', leadScore: 90 }), makeLead({ name: 'Warm One', leadScore: 60, leadStatus: 'contacted' }), makeLead({ name: 'Cold One', leadScore: 10 })];
+      const { board, backend } = await renderBoard(leads);
+      const warm = button(board, 'Warm');
+      warm.click();
+      await waitFor(() => names(board).join() === 'Warm One');
+      expect(warm.getAttribute('aria-pressed')).to.equal('true');
+      expect(backend.requests.at(-1)!.query.get('tier')).to.equal('warm');
+      button(board, 'All').click();
+      await waitFor(() => cards(board).length === 3);
+      const select = board.shadowRoot!.querySelector<HTMLSelectElement>('[part="status-filter"]')!;
+      select.value = 'contacted';
+      select.dispatchEvent(new Event('change'));
+      await waitFor(() => names(board).join() === 'Warm One');
+      expect(backend.requests.at(-1)!.query.get('status')).to.equal('contacted');
+      expect(backend.requests.at(-1)!.query.get('page')).to.equal('1');
+    });
+
+    it('searches name and phone as the user types, debounced into one request', async () => {
+      const leads = [makeLead({ name: 'John Smith', phone: '+12125551234' }), makeLead({ name: 'Ann Lee', phone: '+13105550000' })];
+      const { board, backend } = await renderBoard(leads);
+      const before = backend.requestsTo('GET', '/v1/leads').length;
+      cards(board)[0].focus();
+      await sendKeys({ press: '/' });
+      const input = board.shadowRoot!.querySelector<HTMLInputElement>('input[type="search"]')!;
+      expect(board.shadowRoot!.activeElement === input, 'focus in the search box').to.equal(true);
+      await sendKeys({ type: 'smith' });
+      await waitFor(() => names(board).join() === 'John Smith', 'search result');
+      const searches = backend.requestsTo('GET', '/v1/leads').slice(before);
+      expect(searches.map((r) => r.query.get('q'))).to.deep.equal(['smith']);
+      input.select();
+      await sendKeys({ type: '310' });
+      await waitFor(() => names(board).join() === 'Ann Lee', 'phone search');
+    });
+  });
+
+  describe('live updates', () => {
+    it('changes a card in place without refetching when its place cannot change', async () => {
+      const leads = manyLeads(3);
+      const { board, backend, live } = await renderBoard(leads);
+      const count = backend.requests.length;
+      const first = cards(board)[0];
+      live.push('lead:updated', { lead: { ...leads[0], name: 'Renamed', version: 2 } });
+      await board.updateComplete;
+      await settle();
+      expect(cards(board)[0] === first, 'same card element').to.equal(true);
+      expect(first.lead!.name).to.equal('Renamed');
+      expect(backend.requests.length).to.equal(count);
+    });
+
+    it('refreshes the page, keeping the page number and the cards, when a lead moves', async () => {
+      const leads = manyLeads(25);
+      const { board, backend, live } = await renderBoard(leads);
+      button(board, 'Next').click();
+      await waitFor(() => cards(board).length === 5);
+      const count = backend.requests.length;
+      // A lead of page 2 becomes the best lead: it leaves this page.
+      const mover = backend.leads.find((l) => l.name === 'Person 22')!;
+      mover.leadScore = 100;
+      live.push('lead:updated', { lead: { ...mover } });
+      await waitFor(() => backend.requests.length === count + 1, 'refetch');
+      expect(backend.requests.at(-1)!.query.get('page')).to.equal('2');
+      await waitFor(() => !names(board).includes('Person 22'));
+      expect(board.shadowRoot!.querySelectorAll('.skeleton')).to.have.length(0);
+      expect(text(board.shadowRoot!.querySelector('.page-info'))).to.contain('Page 2 of 2');
+    });
+
+    it('refreshes when a new lead that matches the filter arrives, and after a reconnect', async () => {
+      const { board, backend, live } = await renderBoard(manyLeads(2));
+      const newcomer = makeLead({ name: 'Newcomer', leadScore: 100 });
+      backend.leads.push(newcomer);
+      live.push('lead:updated', { lead: newcomer });
+      await waitFor(() => names(board)[0] === 'Newcomer');
+      const count = backend.requests.length;
+      live.push('reconnected');
+      await waitFor(() => backend.requests.length === count + 1, 'refetch after reconnect');
+    });
+
+    it('shows a hot-lead alert and fires hot-lead for the host', async () => {
+      const { board, live } = await renderBoard(manyLeads(1));
+      const hot = makeLead({ name: 'Sara Hot', leadScore: 92 });
+      setTimeout(() => live.push('lead:hot', { lead: hot }));
+      const event = await oneEvent(board, 'hot-lead');
+      expect(event.detail.lead.name).to.equal('Sara Hot');
+      await board.updateComplete;
+      const alert = board.shadowRoot!.querySelector('[part="hot-alert"]')!;
+      expect(text(alert)).to.contain('Sara Hot just became a hot lead (92)');
+      await expect(board).to.be.accessible();
+      button(board, 'Dismiss alert').click();
+      await board.updateComplete;
+      expect(board.shadowRoot!.querySelector('[part="hot-alert"]')).to.equal(null);
+    });
+  });
+
+  describe('hand-off to lead-detail, sms-composer and the toaster', () => {
+    it('opens lead-detail for a card, and returns focus to the card when it closes', async () => {
+      const { board } = await renderBoard(manyLeads(3));
+      const card = cards(board)[1];
+      card.focus();
+      await sendKeys({ press: 'Space' });
+      await waitFor(() => board.shadowRoot!.querySelector('lead-detail'));
+      const detail = board.shadowRoot!.querySelector('lead-detail') as HTMLElement & { leadId: string; lead: Lead };
+      expect(detail.leadId).to.equal(card.lead!.id);
+      expect(detail.lead.name).to.equal(card.lead!.name);
+      detail.dispatchEvent(new CustomEvent('dialog-close', { detail: { reason: 'close' }, bubbles: true, composed: true }));
+      await waitFor(() => !board.shadowRoot!.querySelector('lead-detail'));
+      await waitFor(() => board.shadowRoot!.activeElement === card, 'focus back on the card');
+    });
+
+    it('lets the host veto lead-open and show its own detail', async () => {
+      const { board } = await renderBoard(manyLeads(1));
+      board.addEventListener('lead-open', (e) => e.preventDefault());
+      cards(board)[0].open();
+      await settle(50);
+      expect(board.shadowRoot!.querySelector('lead-detail')).to.equal(null);
+    });
+
+    it('opens sms-composer for the SMS button', async () => {
+      const { board } = await renderBoard(manyLeads(1));
+      cards(board)[0].shadowRoot!.querySelector<HTMLButtonElement>('[part="sms-button"]')!.click();
+      await waitFor(() => board.shadowRoot!.querySelector('sms-composer'));
+      expect((board.shadowRoot!.querySelector('sms-composer') as HTMLElement & { leadId: string }).leadId).to.equal(cards(board)[0].lead!.id);
+    });
+
+    it('shows "Lead marked as booked" in its toaster and updates the card', async () => {
+      const { board } = await renderBoard([makeLead({ name: 'Booker', leadStatus: 'new' })]);
+      const changed = oneEvent(board, 'lead-status-change');
+      cards(board)[0].shadowRoot!.querySelector<HTMLButtonElement>('[part="book-button"]')!.click();
+      await changed;
+      const toaster = board.shadowRoot!.querySelector('leads-toaster')!;
+      await waitFor(() => text(toaster.shadowRoot!.querySelector('[part="region"]')).includes('Lead marked as booked'));
+      expect(cards(board)[0].lead!.leadStatus).to.equal('booked');
+    });
+  });
+
+  describe('keyboard', () => {
+    it('moves between leads with the arrows and onto the next page at the end', async () => {
+      const { board } = await renderBoard(manyLeads(22));
+      const list = cards(board);
+      expect(list.filter((c) => c.tabIndex === 0)).to.have.length(1);
+      list[0].focus();
+      await sendKeys({ press: 'ArrowDown' });
+      expect(board.shadowRoot!.activeElement === list[1], 'second card focused').to.equal(true);
+      await sendKeys({ press: 'ArrowUp' });
+      expect(board.shadowRoot!.activeElement === list[0], 'first card focused').to.equal(true);
+      list[19].focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await waitFor(() => cards(board).length === 2, 'page 2');
+      await waitFor(() => (board.shadowRoot!.activeElement as LeadCard | null)?.lead?.name === 'Person 21', 'first card of page 2');
+      await sendKeys({ press: 'ArrowUp' });
+      await waitFor(() => (board.shadowRoot!.activeElement as LeadCard | null)?.lead?.name === 'Person 20', 'last card of page 1');
+    });
+
+    it('opens the shortcuts help on "?" and closes it with Escape, returning focus', async () => {
+      const { board } = await renderBoard(manyLeads(2));
+      const card = cards(board)[0];
+      card.focus();
+      await sendKeys({ press: '?' });
+      const dialog = board.shadowRoot!.querySelector('dialog')!;
+      expect(dialog.open).to.equal(true);
+      expect(text(dialog)).to.contain('Call the focused lead');
+      await expect(board).to.be.accessible();
+      await sendKeys({ press: 'Escape' });
+      expect(dialog.open).to.equal(false);
+      await waitFor(() => board.shadowRoot!.activeElement === card, 'focus returned');
+    });
+  });
+
+  describe('accessibility and layout', () => {
+    for (const theme of ['light', 'dark']) {
+      it(`has no axe violations with cards, in ${theme}`, async () => {
+        const { board } = await renderBoard(manyLeads(4), { theme });
+        await expect(board).to.be.accessible();
+      });
+    }
+
+    it('stacks the cards in one column at a phone width, with no axe violations', async () => {
+      await setViewport({ width: 375, height: 800 });
+      const { board } = await renderBoard(manyLeads(3), { theme: 'dark' });
+      const [a, b] = cards(board).map((c) => c.getBoundingClientRect());
+      expect(Math.round(a.left)).to.equal(Math.round(b.left));
+      expect(b.top).to.be.greaterThan(a.bottom - 1);
+      expect(board.getBoundingClientRect().width).to.be.at.most(375);
+      await expect(board).to.be.accessible();
+    });
+  });
+});
