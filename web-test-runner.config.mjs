@@ -3,6 +3,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { summaryReporter, defaultReporter } from '@web/test-runner';
+import { Server } from 'socket.io';
 
 const chromeArgs = [
   '--no-sandbox',
@@ -14,6 +15,34 @@ const chromeArgs = [
   '--disable-dev-shm-usage',
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
 ];
+
+/**
+ * A real Socket.IO server on the test server's origin, so api/socket.test.ts checks MiniSocket against the
+ * protocol as socket.io speaks it. Tokens: "good" connects, "expired" is refused with TOKEN_EXPIRED,
+ * "drop-once" connects, then the server cuts the transport once (the client must reconnect).
+ */
+function socketIoTestServer() {
+  return {
+    name: 'socket-io-test-server',
+    serverStart({ server }) {
+      const io = new Server(server, { path: '/socket.io', serveClient: false, pingInterval: 500, pingTimeout: 500 });
+      let dropped = false;
+      io.use((socket, next) => {
+        const token = socket.handshake.auth?.token;
+        if (token === 'expired') return next(Object.assign(new Error('Token expired'), { data: { code: 'TOKEN_EXPIRED' } }));
+        if (token !== 'good' && token !== 'drop-once') return next(Object.assign(new Error('No token'), { data: { code: 'UNAUTHENTICATED' } }));
+        next();
+      });
+      io.on('connection', (socket) => {
+        socket.emit('lead:updated', { lead: { id: 'l1', name: 'From the server' } });
+        if (socket.handshake.auth.token === 'drop-once' && !dropped) {
+          dropped = true;
+          setTimeout(() => socket.conn.close(), 100);
+        }
+      });
+    },
+  };
+}
 
 /** Prints the closing "N passed, N failed" line scripts/test-all.mjs and CI read. */
 function totalsReporter() {
@@ -49,6 +78,7 @@ export default {
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 120000,
   plugins: [
+    socketIoTestServer(),
     esbuildPlugin({
       ts: true,
       target: 'es2022',

@@ -13,6 +13,7 @@ export { ModalController } from './dialogs/modal.js';
 export { LeadsApiClient, ApiError, newIdempotencyKey, CALL_SETUP_ERROR_CODES } from './api/client.js';
 export type { LeadsApiClientOptions, LeadQuery, StatusChange, TokenProvider, CallSetupErrorCode } from './api/client.js';
 export { LiveService, LiveEmitter } from './api/live.js';
+export { MiniSocket } from './api/socket.js';
 export type { LiveUpdates, LiveEventMap, LiveStatus, LiveServiceOptions } from './api/live.js';
 export { apiContext, configContext, liveContext, defaultConfig } from './contexts.js';
 export type { WidgetConfig, SettingsLinks } from './contexts.js';
@@ -26,7 +27,7 @@ export { tokens, buttons, badges } from './styles/tokens.js';
 
 export type {
   Lead,
-  LeadDetail,
+  LeadDetail as LeadDetailData,
   LeadPage,
   LeadStatus,
   Tier,

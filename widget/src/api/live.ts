@@ -1,9 +1,10 @@
 /**
- * Live updates over Socket.io (DESIGN.md: Realtime). Elements receive a `LiveUpdates` through `liveContext`
+ * Live updates over Socket.io (DESIGN.md: Realtime), through MiniSocket (socket.ts) unless a socketFactory is given
+ * (e.g. `(url, opts) => io(url, { ...opts, autoConnect: false })` with socket.io-client). Elements receive a `LiveUpdates` through `liveContext`
  * and subscribe with `on(event, handler)`, which returns the unsubscribe function.
  */
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../server/src/contracts.js';
+import type { ServerToClientEvents } from '../../../server/src/contracts.js';
+import { MiniSocket } from './socket.js';
 
 type Payload<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[K]>[0];
 
@@ -53,8 +54,13 @@ export class LiveEmitter implements LiveUpdates {
   }
 }
 
-/** The part of a socket.io-client Socket the service uses (lets tests inject a fake). */
-export type LiveSocket = Pick<Socket<ServerToClientEvents, ClientToServerEvents>, 'on' | 'connect' | 'disconnect' | 'active'>;
+/** The part of a Socket.IO client socket the service uses (MiniSocket, a socket.io-client Socket, or a test fake). */
+export interface LiveSocket {
+  readonly active: boolean;
+  on(event: string, handler: (...args: any[]) => void): unknown;
+  connect(): unknown;
+  disconnect(): unknown;
+}
 
 export interface LiveServiceOptions {
   /** API origin; the socket connects to it with path `/socket.io`. */
@@ -78,10 +84,7 @@ export class LiveService extends LiveEmitter {
 
   connect(): void {
     if (this.socket) return;
-    const factory =
-      this.options.socketFactory ??
-      ((url, opts) =>
-        io(url, { ...opts, transports: ['websocket', 'polling'], autoConnect: false }) as unknown as LiveSocket);
+    const factory = this.options.socketFactory ?? ((url, opts) => new MiniSocket(url, opts));
     const socket = factory(this.options.url, {
       path: '/socket.io',
       // A function, so every (re)connect sends the current token.

@@ -1,0 +1,64 @@
+import { expect } from '@open-wc/testing';
+import { MiniSocket } from './socket.js';
+import { LiveService } from './live.js';
+import { waitFor } from '../test/fixtures.js';
+
+// A real socket.io server runs on the test server's origin (web-test-runner.config.mjs, socketIoTestServer).
+const origin = location.origin;
+
+describe('MiniSocket against a real socket.io server', () => {
+  let socket: MiniSocket | undefined;
+  afterEach(() => socket?.disconnect());
+
+  it('connects with the auth payload and receives events', async () => {
+    socket = new MiniSocket(origin, { auth: (cb) => cb({ token: 'good' }) });
+    const events: unknown[] = [];
+    let connected = 0;
+    socket.on('connect', () => connected++);
+    socket.on('lead:updated', (p) => events.push(p));
+    socket.connect();
+    await waitFor(() => events.length === 1, 'lead:updated');
+    expect(connected).to.equal(1);
+    expect(socket.connected).to.equal(true);
+    expect(events[0]).to.deep.equal({ lead: { id: 'l1', name: 'From the server' } });
+  });
+
+  it('reports a refused handshake as connect_error with data.code and stops retrying', async () => {
+    socket = new MiniSocket(origin, { auth: (cb) => cb({ token: 'expired' }) });
+    let error: (Error & { data?: { code?: string } }) | undefined;
+    socket.on('connect_error', (e) => (error = e));
+    socket.connect();
+    await waitFor(() => error, 'connect_error');
+    expect(error!.data?.code).to.equal('TOKEN_EXPIRED');
+    expect(socket.active).to.equal(false);
+  });
+
+  it('reconnects by itself after the transport drops', async () => {
+    socket = new MiniSocket(origin, { auth: (cb) => cb({ token: 'drop-once' }), reconnectionDelay: 50 });
+    const seen: string[] = [];
+    socket.on('connect', () => seen.push('connect'));
+    socket.on('disconnect', (reason) => seen.push(`disconnect:${reason}`));
+    socket.connect();
+    await waitFor(() => seen.filter((s) => s === 'connect').length === 2, 'second connect', 5000);
+    expect(seen).to.deep.equal(['connect', 'disconnect:transport close', 'connect']);
+  });
+
+  it('drives LiveService: refresh on TOKEN_EXPIRED, then connected', async () => {
+    let token = 'expired';
+    const service = new LiveService({
+      url: origin,
+      getToken: async () => token,
+      refreshToken: async () => (token = 'good'),
+    });
+    const updates: string[] = [];
+    service.on('lead:updated', ({ lead }) => updates.push(lead.name));
+    service.connect();
+    try {
+      await waitFor(() => service.status === 'connected', 'connected after refresh', 5000);
+      await waitFor(() => updates.length === 1);
+      expect(updates).to.deep.equal(['From the server']);
+    } finally {
+      service.disconnect();
+    }
+  });
+});
