@@ -56,6 +56,10 @@ export const modalStyles = css`
     font-weight: 400;
     padding: 0;
   }
+  /* Drawn inside the button: at the screen edge (phone, full-screen) an outer ring would be clipped. */
+  .close-x:focus-visible {
+    outline-offset: -4px;
+  }
   .modal-body {
     flex: 1 1 auto;
     min-height: 0;

@@ -205,6 +205,10 @@ export const styles = css`
     max-height: 320px;
     overflow: auto;
   }
+  .transcript.plain-text {
+    display: block;
+    white-space: pre-wrap;
+  }
   .msg {
     display: grid;
     gap: 1px;

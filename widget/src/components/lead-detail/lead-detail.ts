@@ -654,7 +654,8 @@ export class LeadDetail extends LitElement {
     if (t.state === 'error') return html`<p class="error-text" role="alert">${t.message}</p>`;
     const full = t.call;
     if (full.messages?.length) {
-      return html`<ol class="transcript" part="transcript" aria-label="Transcript">
+      // Scrollable: focusable so keyboard users can scroll it.
+      return html`<ol class="transcript" part="transcript" aria-label="Transcript of the call" tabindex="0">
         ${full.messages.map(
           (m) => html`<li class="msg msg--${m.role}">
             <span class="speaker">${m.role === 'lead' ? name : m.role === 'agent' ? 'Agent' : 'System'}</span>
@@ -663,7 +664,7 @@ export class LeadDetail extends LitElement {
         )}
       </ol>`;
     }
-    return html`<p class="transcript" part="transcript" style="white-space: pre-wrap">${full.transcript || 'No transcript.'}</p>`;
+    return html`<p class="transcript plain-text" part="transcript" tabindex="0">${full.transcript || 'No transcript.'}</p>`;
   }
 
   private renderCalls(detail: LeadDetailData) {

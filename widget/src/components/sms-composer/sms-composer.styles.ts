@@ -11,6 +11,9 @@ export const styles = css`
   .muted {
     color: var(--_muted);
   }
+  .number {
+    white-space: nowrap;
+  }
   .modal-body {
     display: grid;
     gap: 12px;

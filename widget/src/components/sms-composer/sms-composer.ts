@@ -349,7 +349,9 @@ export class SmsComposer extends LitElement {
           <button class="btn btn--ghost close-x" part="close-x" aria-label="Close" @click=${this.onClose}>×</button>
         </div>
         <p class="recipient" id="recipient">
-          To ${lead ? formatPhone(lead.phone) || 'no phone' : '—'}${from ? html`<span class="muted"> · from ${formatPhone(from)}</span>` : nothing}
+          To <span class="number">${lead ? formatPhone(lead.phone) || 'no phone' : '—'}</span>${from
+            ? html`<span class="muted"> · from <span class="number">${formatPhone(from)}</span></span>`
+            : nothing}
         </p>
       </header>
       <form class="modal-body" part="body" id="form" @submit=${this.onSubmit}>
