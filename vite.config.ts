@@ -36,7 +36,7 @@ export default defineConfig(({ mode }) => {
     ...shared,
     build: {
       outDir: 'dist/lib',
-      emptyOutDir: false,
+      emptyOutDir: true,
       target: 'es2022',
       minify: false,
       sourcemap: true,
