@@ -37,6 +37,7 @@ async function open(browser: Browser, name: string, viewport: { width: number; h
 }
 
 async function shot(page: Page, file: string, fullPage = false) {
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(OUT, file), fullPage });
   console.log(`  ${file}`);
 }
@@ -122,6 +123,31 @@ async function main() {
     await page.waitForTimeout(1500);
     await shot(page, '11-react.png');
     await page.context().close();
+
+    // The whole loop: an admin sets up the agent and the number, then calls a warm lead from the board.
+    if (process.env.SCREENSHOT_CALL !== '0') {
+      page = await open(browser, 'setup', { width: 1280, height: 1000 }, 'admin');
+      await page.goto(`${CRM}/settings#agent`, { waitUntil: 'load' });
+      await page.waitForTimeout(800);
+      await page.click('#agent-form button[type="submit"]');
+      await page.waitForTimeout(1500);
+      await page.click('#fill-sandbox');
+      await page.click('#twilio-form button[type="submit"]');
+      await page.waitForTimeout(2500);
+      await shot(page, '14-settings-done.png', true);
+      await page.goto(`${CRM}/`, { waitUntil: 'load' });
+      await boardReady(page);
+      const warm = page.locator('leads-board').getByRole('button', { name: /warm/i }).first();
+      await warm.click();
+      await page.waitForTimeout(1000);
+      const callBack = page.locator('leads-board lead-card').first().getByRole('button', { name: /call/i }).first();
+      await callBack.click();
+      for (const [i, wait] of [1500, 3000, 4000, 6000].entries()) {
+        await page.waitForTimeout(wait);
+        await shot(page, `15-call-${i + 1}.png`);
+      }
+      await page.context().close();
+    }
 
     // Phone-sized
     page = await open(browser, 'mobile', { width: 390, height: 844 });

@@ -478,7 +478,9 @@ export function generateDemoData(orgId: string, now: Date = new Date()): DemoDat
       const bookedAt = bookedDuringCall?.at ?? cursor;
       let at = bookedDuringCall?.slot ?? openingAfter(r, now, r.int(1, 21));
       if (plan.status === 'converted') {
-        if (at >= horizon) at = new Date(horizon.getTime() - r.int(2, 48) * HOUR);
+        // The treatment happened, in clinic hours, after the booking and before today.
+        if (at >= horizon) at = openingAfter(r, new Date(now.getTime() - r.int(2, 9) * DAY), 0);
+        if (at <= bookedAt) at = openingAfter(r, bookedAt, 1);
         pushAppointment(at, 'completed', bookedAt);
         statusChange('converted', new Date(Math.min(horizon.getTime(), at.getTime() + r.int(60, 120) * MIN)), staff(), null);
         lastContactAt = new Date(Math.min(horizon.getTime(), at.getTime() + r.int(0, 45) * MIN));

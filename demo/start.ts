@@ -9,7 +9,7 @@
  *   API_PORT        the Live Leads API (default PORT + 1)
  *   LEADS_DATA_DIR  data directory (default .data/ in the checkout; "memory" keeps nothing)
  *   HOST            interface for both (default 127.0.0.1)
- *   LOG_LEVEL       API log level (default warn here, to keep the console readable)
+ *   LOG_LEVEL       API log level (default error here, to keep the console readable; info shows every request)
  *   any other variable of the API's configuration (see README.md) applies to the API.
  *
  * A second run reuses the organisation and its data (no reseeding). Ctrl-C stops everything and flushes the data.
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     PORT: String(apiPort),
     HOST: host,
     LEADS_DATA_DIR: dataDir ?? 'memory',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'error',
   });
   let api: RunningServer | null = null;
   let crm: RunningCrm | null = null;
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       say('\nStopping the demo…');
       await crm?.close().catch(() => undefined);
       await api?.close().catch((err: Error) => say(`API close: ${err.message}`));
-      say('Stopped. Data kept in ' + (dataDir ? relative(process.cwd(), dataDir) || '.' : 'memory (gone)') + '.');
+      say(`Stopped. ${dataDir ? `Data kept in ${shortPath(dataDir)}.` : 'Nothing kept (memory mode).'}`);
     })().finally(() => process.exit(code));
     return stopping;
   };
@@ -128,10 +128,6 @@ async function main(): Promise<void> {
   }
 
   const mongoUri = config.MONGODB_URI ? config.MONGODB_URI.replace(/\/\/[^@/]*@/, '//***@') : api.database.uri;
-  const rel = (p: string) => {
-    const r = relative(process.cwd(), p);
-    return r && !r.startsWith('..') ? r : p;
-  };
   say(`
   Live Leads demo is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 
@@ -141,16 +137,22 @@ async function main(): Promise<void> {
   Live Leads API  ${api.url}           (GET /healthz, /v1/...)
   Telephony       ${api.sandbox ? `sandbox at ${api.sandbox.url} (calls and texts are simulated)` : 'real providers'}
   MongoDB         ${mongoUri}${config.MONGODB_URI ? '' : '   (embedded engine; any MongoDB tool can connect)'}
-  Data            ${dataDir ? rel(dataDir) : 'memory only (LEADS_DATA_DIR=memory)'}
+  Data            ${dataDir ? shortPath(dataDir) : 'memory only (LEADS_DATA_DIR=memory)'}
 
   Demo org id     ${org.id}
   Secret key      ${demo.secretKey}
-                  ${orgFile ? `kept in ${rel(orgFile)} (mode 600); mint a token with:` : 'not saved (memory mode); mint a token with:'}
+                  ${orgFile ? `kept in ${shortPath(orgFile)} (mode 600); mint a token with:` : 'not saved (memory mode); mint a token with:'}
                   curl -s -X POST ${api.url}/v1/embed-tokens -H 'authorization: Bearer ${demo.secretKey}' \\
                     -H 'content-type: application/json' -d '{"user":{"id":"me","name":"Me","role":"admin"}}'
 
   Ctrl-C to stop.
 `);
+}
+
+/** A path relative to the working directory when it is inside it, else absolute. */
+function shortPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
 }
 
 function friendly(err: unknown, variable: string, value: number): Error {

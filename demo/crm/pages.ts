@@ -299,10 +299,10 @@ export function patientsPage(ctx: PageContext, p: LeadPage): string {
       (l) => `<tr>
               <td>${esc(l.externalId ?? '—')}</td>
               <td>${esc(l.name)}</td>
-              <td>${esc(l.phone)}</td>
+              <td class="nowrap">${esc(formatPhone(l.phone))}</td>
               <td>${esc(l.email ?? '—')}</td>
               <td>${esc(l.services.join(', '))}</td>
-              <td>${esc(fmtDate(l.updatedAt))}</td>
+              <td class="nowrap">${l.lastContactAt ? esc(fmtDate(l.lastContactAt)) : '—'}</td>
             </tr>`,
     )
     .join('');
@@ -319,7 +319,7 @@ export function patientsPage(ctx: PageContext, p: LeadPage): string {
           <section class="card">
             <div class="table-wrap">
               <table class="table">
-                <thead><tr><th scope="col">Chart #</th><th scope="col">Name</th><th scope="col">Phone</th><th scope="col">Email</th><th scope="col">Treatments</th><th scope="col">Since</th></tr></thead>
+                <thead><tr><th scope="col">Chart #</th><th scope="col">Name</th><th scope="col">Phone</th><th scope="col">Email</th><th scope="col">Treatments</th><th scope="col">Last visit</th></tr></thead>
                 <tbody>${rows || '<tr><td colspan="6" class="muted">No patients yet.</td></tr>'}</tbody>
               </table>
             </div>
@@ -334,6 +334,12 @@ export function notFoundPage(ctx: PageContext, message: string): string {
 
 const dateFmt = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 const fmtDate = (iso: string) => dateFmt.format(new Date(iso));
+
+/** +12125550134 -> (212) 555-0134; anything else as stored. */
+export const formatPhone = (phone: string) => {
+  const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(phone);
+  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : phone;
+};
 
 function partOfDay(): string {
   const h = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
