@@ -357,11 +357,11 @@ export const styles = css`
     margin: 0;
   }
   /* Timeline */
-  .timeline {
+  ol.timeline {
     position: relative;
     display: grid;
     gap: 10px;
-    padding-inline-start: 18px;
+    padding-inline-start: 20px;
   }
   .timeline::before {
     content: '';
@@ -379,8 +379,8 @@ export const styles = css`
   .event::before {
     content: '';
     position: absolute;
-    inset-inline-start: -17px;
-    top: 0.45em;
+    inset-inline-start: -19px;
+    top: 0.4em;
     width: 10px;
     height: 10px;
     border-radius: 50%;

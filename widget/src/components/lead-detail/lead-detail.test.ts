@@ -640,6 +640,40 @@ describe('lead-detail', () => {
     });
   });
 
+  describe('inside leads-board', () => {
+    it("opens from a card, stacks the board's composer on top for SMS, and gives focus back on each close", async () => {
+      const lead = makeLead({ name: 'Maria Lopez' });
+      const backend = new FakeBackend([lead]);
+      const board = await fixture<HTMLElement & { updateComplete: Promise<boolean> }>(
+        html`<leads-board theme="light" .api=${backend.client} .live=${new FakeLive()}></leads-board>`,
+      );
+      await waitFor(() => board.shadowRoot!.querySelector('lead-card'), 'card');
+      const card = board.shadowRoot!.querySelector('lead-card')!;
+      card.focus();
+      await sendKeys({ press: 'Space' });
+      await waitFor(() => board.shadowRoot!.querySelector('lead-detail'), 'detail');
+      const detail = board.shadowRoot!.querySelector('lead-detail')!;
+      await waitFor(() => part(detail, 'status-control'), 'detail loaded');
+      expect(dialogOf(detail).open).to.equal(true);
+      part(detail, 'sms-button')!.focus();
+      await sendKeys({ press: 'Enter' });
+      await waitFor(() => board.shadowRoot!.querySelector('sms-composer'), 'composer');
+      const composer = board.shadowRoot!.querySelector('sms-composer')!;
+      await composer.updateComplete;
+      expect(composer.shadowRoot!.querySelector('dialog')!.matches(':modal')).to.equal(true);
+      expect(detail.shadowRoot!.querySelector('sms-composer')).to.equal(null);
+      expect(deepActiveElement()).to.equal(composer.shadowRoot!.querySelector('textarea'));
+      await sendKeys({ press: 'Escape' });
+      await waitFor(() => !board.shadowRoot!.querySelector('sms-composer'), 'composer closed');
+      expect(dialogOf(detail).open).to.equal(true);
+      expect(deepActiveElement()).to.equal(part(detail, 'sms-button'));
+      await sendKeys({ press: 'Escape' });
+      await waitFor(() => !board.shadowRoot!.querySelector('lead-detail'), 'detail closed');
+      await board.updateComplete;
+      expect(board.shadowRoot!.activeElement).to.equal(card);
+    });
+  });
+
   describe('live updates', () => {
     it('applies lead:updated for this lead and refetches what depends on it', async () => {
       const lead = makeLead({ leadStatus: 'new', version: 1 });
