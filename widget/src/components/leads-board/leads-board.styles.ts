@@ -193,6 +193,9 @@ export const styles = css`
     padding: 6px 4px;
     border-bottom: 1px solid var(--_border);
   }
+  th {
+    white-space: nowrap;
+  }
   kbd {
     display: inline-block;
     min-width: 1.8em;
@@ -216,8 +219,9 @@ export const styles = css`
     .toolbar > * {
       flex: 1 1 100%;
     }
-    .chips .chip {
-      flex: 1;
+    .chips {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
     }
     .header .label {
       display: none;
