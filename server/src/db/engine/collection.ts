@@ -10,6 +10,8 @@ import { planQuery, type Plan } from './planner.js';
 import { compareValues, fixTypeOperator, isPlainObject, keyString, sortKeyValue, typeRank, type StringCompare } from './values.js';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
+/** Field columns a collection caches at most (8 bytes per record each). */
+const MAX_COLUMNS = 16;
 
 export interface Collation {
   locale: string;
@@ -29,7 +31,17 @@ export interface FindOptions {
 export type JournalSink = (rec: Document) => void;
 
 export class Collection {
+  /** Documents by record id, in insertion order (natural order). */
   readonly docs = new Map<number, Document>();
+  /** The same documents in an array indexed by record id (index scans read it: cheaper than Map lookups). */
+  private byRid: Array<Document | undefined> = [];
+  /** Record ids freed by removals, reused by inserts so `byRid` stays as dense as the collection. */
+  private freeRids: number[] = [];
+  /**
+   * Top-level field values by record id for fields that scans test per document (built on first use, kept up to date
+   * by every write): the compiled predicates read them without loading each document.
+   */
+  private columns = new Map<string, unknown[]>();
   readonly indexes: Index[] = [];
   private nextRid = 1;
   uuid: UUID;
@@ -64,11 +76,15 @@ export class Collection {
     let doc = input;
     if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
     checkId(doc._id);
-    const rid = this.nextRid++;
+    const rid = this.freeRids.length ? this.freeRids[this.freeRids.length - 1] : this.nextRid;
     const allKeys = this.indexes.map((ix) => ix.keysFor(doc));
     this.indexes.forEach((ix, i) => ix.checkUnique(allKeys[i], rid, this.ns));
+    if (rid === this.nextRid) this.nextRid++;
+    else this.freeRids.pop();
     this.indexes.forEach((ix, i) => ix.add(allKeys[i], rid));
     this.docs.set(rid, doc);
+    this.byRid[rid] = doc;
+    for (const [f, col] of this.columns) col[rid] = doc[f];
     if (journal) this.journal({ o: 'i', db: this.db, c: this.name, d: doc });
     return doc;
   }
@@ -90,6 +106,8 @@ export class Collection {
       c.ix.add(c.newKeys, rid);
     }
     this.docs.set(rid, next);
+    this.byRid[rid] = next;
+    for (const [f, col] of this.columns) col[rid] = next[f];
     if (journal) this.journal({ o: 'u', db: this.db, c: this.name, d: next });
   }
 
@@ -98,6 +116,9 @@ export class Collection {
     if (!prev) return;
     for (const ix of this.indexes) ix.remove(ix.keysFor(prev), rid);
     this.docs.delete(rid);
+    this.byRid[rid] = undefined;
+    for (const col of this.columns.values()) col[rid] = undefined;
+    this.freeRids.push(rid);
     if (journal) this.journal({ o: 'd', db: this.db, c: this.name, id: prev._id });
   }
 
@@ -115,6 +136,10 @@ export class Collection {
 
   truncate(): void {
     this.docs.clear();
+    this.byRid = [];
+    this.freeRids = [];
+    this.columns.clear();
+    this.nextRid = 1;
     for (const ix of this.indexes) ix.clear();
   }
 
@@ -172,77 +197,127 @@ export class Collection {
     return planQuery(this.indexes, filter, simple ? sort : null, simple);
   }
 
-  /** Record ids of candidate documents for a plan (a superset of the matches); null = all documents. */
-  private *candidates(plan: Plan): Generator<number> {
-    this.lastExamined = 0;
-    if (!plan.index) {
-      for (const rid of this.docs.keys()) {
-        this.lastExamined++;
-        yield rid;
+  /**
+   * Visits the candidate documents of a plan (index ranges, in index order or reversed; every document without an index)
+   * that pass `test`, until `visit` returns false. Allocates nothing per document. Sets `lastExamined`.
+   */
+  private scan(plan: Plan, test: (rid: number) => boolean, visit: (rid: number, doc: Document) => boolean): void {
+    let examined = 0;
+    try {
+      if (!plan.index) {
+        for (const [rid, doc] of this.docs) {
+          examined++;
+          if (test(rid) && !visit(rid, doc)) return;
+        }
+        return;
       }
-      return;
-    }
-    const ix = plan.index;
-    const entries = ix.sorted();
-    const dedupe = ix.multikey || plan.ranges.length > 1 ? new Set<number>() : null;
-    for (const range of plan.ranges) {
-      const [lo, hi] = ix.rangePositions(range);
-      if (plan.sortedBy === 'reverse') {
-        for (let i = hi - 1; i >= lo; i--) {
-          const r = entries[i].r;
+      const ix = plan.index;
+      const entries = ix.sorted();
+      const byRid = this.byRid;
+      const dedupe = ix.multikey || plan.ranges.length > 1 ? new Set<number>() : null;
+      const reverse = plan.sortedBy === 'reverse';
+      for (const range of plan.ranges) {
+        const [lo, hi] = ix.rangePositions(range);
+        const n = hi - lo;
+        for (let j = 0; j < n; j++) {
+          const r = entries[reverse ? hi - 1 - j : lo + j].r;
           if (dedupe) {
             if (dedupe.has(r)) continue;
             dedupe.add(r);
           }
-          this.lastExamined++;
-          yield r;
-        }
-      } else {
-        for (let i = lo; i < hi; i++) {
-          const r = entries[i].r;
-          if (dedupe) {
-            if (dedupe.has(r)) continue;
-            dedupe.add(r);
-          }
-          this.lastExamined++;
-          yield r;
+          examined++;
+          if (test(r) && !visit(r, byRid[r]!)) return;
         }
       }
+    } finally {
+      this.lastExamined = examined;
     }
   }
 
+  /**
+   * The per-candidate check (by record id): the filter without the fields the plan's index ranges already guarantee,
+   * compiled to plain predicates over cached field columns when it is flat, else mingo on the document.
+   */
+  private matcherFor(filter: Document, plan: Plan, collation: Collation | null | undefined): (rid: number) => boolean {
+    if (plan.covered) return () => true;
+    let rest = filter;
+    if (plan.exactFields.length) {
+      rest = {};
+      for (const k of Object.keys(filter)) if (!plan.exactFields.includes(k)) rest[k] = filter[k];
+    }
+    if (Object.keys(rest).length === 0) return () => true;
+    const byRid = this.byRid;
+    const onDoc = makeMatcher(rest, collation, false);
+    const fast = collation && collation.locale !== 'simple' ? null : fastPredicates(rest);
+    const cols = fast && fast.length <= 3 ? fast.map(([f]) => this.column(f)) : null;
+    if (!fast || !cols || cols.some((c) => !c)) return (r) => onDoc(byRid[r]!);
+    // Arrays and embedded documents (not dates) need mingo's semantics: such a value sends the document to onDoc.
+    const plain = (x: unknown) => x === null || typeof x !== 'object' || x instanceof Date;
+    const c0 = cols[0]!;
+    const p0 = fast[0][1];
+    if (fast.length === 1)
+      return (r) => {
+        const x = c0[r];
+        return plain(x) ? p0(x) : onDoc(byRid[r]!);
+      };
+    const rest1 = cols.slice(1) as unknown[][];
+    const preds1 = fast.slice(1).map((e) => e[1]);
+    return (r) => {
+      const x = c0[r];
+      if (!plain(x)) return onDoc(byRid[r]!);
+      if (!p0(x)) return false;
+      for (let i = 0; i < rest1.length; i++) {
+        const y = rest1[i][r];
+        if (!plain(y)) return onDoc(byRid[r]!);
+        if (!preds1[i](y)) return false;
+      }
+      return true;
+    };
+  }
+
+  /** The column of a top-level field (see `columns`), or null when too many are cached already. */
+  private column(field: string): unknown[] | null {
+    let col = this.columns.get(field);
+    if (col) return col;
+    if (this.columns.size >= MAX_COLUMNS) return null;
+    col = new Array<unknown>(this.nextRid).fill(undefined);
+    for (const [rid, doc] of this.docs) col[rid] = doc[field];
+    this.columns.set(field, col);
+    return col;
+  }
+
   /** Matching documents (stored objects: do not mutate) in the requested order, after skip/limit. */
-  find(filter: Document, opts: FindOptions = {}): Array<{ rid: number; doc: Document }> {
+  find(input: Document, opts: FindOptions = {}): Array<{ rid: number; doc: Document }> {
+    const filter = flattenAnd(input);
     const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : null;
     const plan = this.plan(filter, sort, opts.collation);
-    const test = makeMatcher(filter, opts.collation, plan.covered);
+    const test = this.matcherFor(filter, plan, opts.collation);
     const skip = opts.skip ?? 0;
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const out: Array<{ rid: number; doc: Document }> = [];
     if (!sort || plan.sortedBy !== 'none') {
       let skipped = 0;
-      for (const rid of this.candidates(plan)) {
-        const doc = this.docs.get(rid)!;
-        if (!test(doc)) continue;
+      this.scan(plan, test, (rid, doc) => {
         if (skipped < skip) {
           skipped++;
-          continue;
+          return true;
         }
         out.push({ rid, doc });
-        if (out.length >= limit) break;
-      }
+        return out.length < limit;
+      });
       return out;
     }
-    for (const rid of this.candidates(plan)) {
-      const doc = this.docs.get(rid)!;
-      if (test(doc)) out.push({ rid, doc });
-    }
+    this.scan(plan, test, (rid, doc) => {
+      out.push({ rid, doc });
+      return true;
+    });
     const cmp = makeSortComparator(sort, opts.collation);
     out.sort((a, b) => cmp(a.doc, b.doc));
     return out.slice(skip, limit === Infinity ? undefined : skip + limit);
   }
 
-  count(filter: Document, opts: { skip?: number; limit?: number; collation?: Collation | null } = {}): number {
+  count(input: Document, opts: { skip?: number; limit?: number; collation?: Collation | null } = {}): number {
+    const filter = flattenAnd(input);
     const plan = this.plan(filter, null, opts.collation);
     let n = 0;
     this.lastExamined = 0;
@@ -253,8 +328,9 @@ export class Collection {
         n += hi - lo;
       }
     } else {
-      const test = makeMatcher(filter, opts.collation, false);
-      for (const rid of this.candidates(plan)) if (test(this.docs.get(rid)!)) n++;
+      // stop as soon as skip+limit matches are known
+      const cap = opts.limit && opts.limit > 0 ? (opts.skip ?? 0) + opts.limit : Infinity;
+      this.scan(plan, this.matcherFor(filter, plan, opts.collation), () => ++n < cap);
     }
     n = Math.max(0, n - (opts.skip ?? 0));
     if (opts.limit && opts.limit > 0) n = Math.min(n, opts.limit);
@@ -336,17 +412,60 @@ export function applyCollation(filter: Document, c: Collation | null | undefined
 
 export const MINGO_OPTS = { useStrictMode: true, scriptEnabled: false } as const;
 
+/**
+ * Merges a top-level `$and` of plain filters into one flat filter when no key repeats ({$and: [{a: 1}, {b: 2}]} ->
+ * {a: 1, b: 2}; an aggregate's consecutive $match stages arrive so), which the planner and the compiled matcher handle.
+ * Anything else is returned unchanged.
+ */
+export function flattenAnd(filter: Document): Document {
+  if (!('$and' in filter)) return filter;
+  const out: Document = {};
+  const visit = (f: Document): boolean => {
+    for (const k of Object.keys(f)) {
+      const v = f[k];
+      if (k === '$and' && Array.isArray(v) && v.length > 0 && v.every(isPlainObject)) {
+        for (const x of v) if (!visit(x)) return false;
+      } else if (k in out) return false;
+      else out[k] = v;
+    }
+    return true;
+  };
+  return visit(filter) ? out : filter;
+}
+
 export function makeMatcher(filter: Document, collation: Collation | null | undefined, covered: boolean): (d: Document) => boolean {
   if (covered || Object.keys(filter).length === 0) return () => true;
   let q: Query | null = null;
   const slow = (d: Document) => (q ??= new Query(fixTypeOperator(applyCollation(filter, collation)), { ...MINGO_OPTS })).test(d);
   const fast = collation && collation.locale !== 'simple' ? null : fastPredicates(filter);
   if (!fast) return slow;
+  // Field values that are arrays or objects (other than dates) need mingo's semantics.
+  const plain = (x: unknown) => x === null || typeof x !== 'object' || x instanceof Date;
+  if (fast.length === 1) {
+    const [f0, p0] = fast[0];
+    return (d) => {
+      const x = d[f0];
+      return plain(x) ? p0(x) : slow(d);
+    };
+  }
+  if (fast.length === 2) {
+    const [f0, p0] = fast[0];
+    const [f1, p1] = fast[1];
+    return (d) => {
+      const x = d[f0];
+      if (!plain(x)) return slow(d);
+      if (!p0(x)) return false;
+      const y = d[f1];
+      return plain(y) ? p1(y) : slow(d);
+    };
+  }
+  const fields = fast.map((e) => e[0]);
+  const preds = fast.map((e) => e[1]);
   return (d) => {
-    for (const [field, pred] of fast) {
-      const x = d[field];
-      if (x !== null && typeof x === 'object' && !(x instanceof Date)) return slow(d);
-      if (!pred(x)) return false;
+    for (let i = 0; i < fields.length; i++) {
+      const x = d[fields[i]];
+      if (!plain(x)) return slow(d);
+      if (!preds[i](x)) return false;
     }
     return true;
   };
@@ -378,10 +497,13 @@ function fastPredicates(filter: Document): Array<[string, ScalarPred]> | null {
       if (/[^imsu]/.test(flags)) return null;
       re = new RegExp(src, flags);
     } else return null;
+    // A literal pattern (the product escapes search text) is a substring test: cheaper than running the regex.
+    const lit = re.flags.includes('i') ? null : literalOf(re.source);
+    if (lit !== null) return (x) => typeof x === 'string' && x.includes(lit);
     return (x) => typeof x === 'string' && re.test(x);
   };
   for (const [k, v] of Object.entries(filter)) {
-    if (k.startsWith('$') || k.includes('.')) return null;
+    if (k.startsWith('$') || k.includes('.') || k in Object.prototype) return null;
     if (isScalar(v)) {
       out.push([k, eq(v)]);
       continue;
@@ -413,6 +535,21 @@ function fastPredicates(filter: Document): Array<[string, ScalarPred]> | null {
         out.push([k, p]);
       } else return null;
     }
+  }
+  return out;
+}
+
+/** The text a regex source matches literally (no metacharacters; `\\` + punctuation is that character), else null. */
+function literalOf(source: string): string | null {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      const next = source[++i];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return null;
+      out += next;
+    } else if ('^$.|?*+()[]{}'.includes(ch)) return null;
+    else out += ch;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** Engine internals: index narrowing and in-order walks (not visible through the driver, so tested on Collection directly). */
 import assert from 'node:assert/strict';
 import { Collection } from './collection.js';
+import { Engine } from './engine.js';
 import { compareValues } from './values.js';
 
 function makeBoard(): Collection {
@@ -79,5 +80,74 @@ describe('embedded engine: index-assisted queries', () => {
     c.remove(d.rid);
     assert.notEqual(c.find({ orgId: 'A' }, { sort: SORT, limit: 1 })[0].doc._id, 5);
     assert.equal(c.count({ orgId: 'A', leadScore: { $gte: 0 } }), orgA.length - 1);
+  });
+});
+
+describe('embedded engine: organisation isolation of every command', () => {
+  // Org A: 40 leads, org B: 400. Besides the orgId-prefixed index there is a status index (as on `calls`), which
+  // binds as many fields as the org index for {orgId, status} and would scan both organisations.
+  const engine = new Engine();
+  const ctx = { connectionId: 1 };
+  const run = async (cmd: Record<string, unknown>) => {
+    const reply = await engine.run({ ...cmd, $db: 'iso' }, ctx);
+    assert.equal(reply.ok, 1, JSON.stringify(reply));
+    return reply;
+  };
+  const examined = () => engine.coll('iso', 'leads')!.lastExamined;
+  const ORG_A = 40;
+
+  before(async () => {
+    await run({ createIndexes: 'leads', indexes: [
+      { key: { orgId: 1, contactId: 1, status: 1 }, name: 'org_active' },
+      { key: { status: 1, createdAt: 1 }, name: 'status_created' },
+    ] });
+    const docs = [];
+    for (let i = 0; i < 440; i++)
+      docs.push({ _id: i, orgId: i < ORG_A ? 'A' : 'B', contactId: `c${i % 7}`, status: ['queued', 'done'][i % 2], createdAt: new Date(1_700_000_000_000 + i), name: `lead ${i}` });
+    await run({ insert: 'leads', documents: docs });
+  });
+
+  it('find and countDocuments', async () => {
+    const r = await run({ find: 'leads', filter: { orgId: 'A', status: 'queued' }, sort: { createdAt: 1 } });
+    assert.equal(r.cursor.firstBatch.length, ORG_A / 2);
+    assert.ok(examined() <= ORG_A, `find examined ${examined()}`);
+    const c = await run({ aggregate: 'leads', pipeline: [{ $match: { orgId: 'A', status: 'queued' } }, { $group: { _id: 1, n: { $sum: 1 } } }], cursor: {} });
+    assert.equal(c.cursor.firstBatch[0].n, ORG_A / 2);
+    assert.ok(examined() <= ORG_A, `countDocuments examined ${examined()}`);
+    const limited = await run({ aggregate: 'leads', pipeline: [{ $match: { orgId: 'A', name: { $regex: 'lead' } } }, { $limit: 5 }, { $group: { _id: 1, n: { $sum: 1 } } }], cursor: {} });
+    assert.equal(limited.cursor.firstBatch[0].n, 5);
+    assert.equal(examined(), 5, 'a limited count stops at the limit');
+    const two = await run({ aggregate: 'leads', pipeline: [{ $match: { orgId: 'A' } }, { $match: { status: 'done' } }, { $count: 'n' }], cursor: {} });
+    assert.equal(two.cursor.firstBatch[0].n, ORG_A / 2);
+    assert.ok(examined() <= ORG_A, `two $match stages examined ${examined()}`);
+  });
+
+  it('a filter pinning orgId in every $or branch, and under a case-insensitive collation', async () => {
+    const r = await run({ find: 'leads', filter: { $or: [{ orgId: 'A', status: 'queued' }, { orgId: 'A', contactId: 'c1' }] } });
+    assert.ok(r.cursor.firstBatch.length > 0 && r.cursor.firstBatch.every((d: { orgId: string }) => d.orgId === 'A'));
+    assert.ok(examined() <= ORG_A, `$or examined ${examined()}`);
+    const ci = await run({ find: 'leads', filter: { orgId: 'a', status: 'QUEUED' }, collation: { locale: 'en', strength: 2 } });
+    assert.equal(ci.cursor.firstBatch.length, ORG_A / 2);
+    assert.ok(examined() <= ORG_A, `collation examined ${examined()}`);
+  });
+
+  it('findAndModify, update with multi and deleteMany', async () => {
+    const fam = await run({ findAndModify: 'leads', query: { orgId: 'A', status: 'queued' }, sort: { createdAt: -1 }, update: { $set: { picked: true } }, new: true });
+    assert.equal(fam.value.orgId, 'A');
+    assert.ok(examined() <= ORG_A, `findAndModify examined ${examined()}`);
+    const famUpsert = await run({ findAndModify: 'leads', query: { orgId: 'A', status: 'none' }, update: { $set: { x: 1 } }, upsert: true });
+    assert.equal(famUpsert.lastErrorObject.updatedExisting, false);
+    assert.ok(examined() <= ORG_A + 1, `findAndModify upsert examined ${examined()}`);
+    const upd = await run({ update: 'leads', updates: [{ q: { orgId: 'A', status: 'queued' }, u: { $set: { flag: 1 } }, multi: true }] });
+    assert.equal(upd.n, ORG_A / 2);
+    assert.ok(examined() <= ORG_A + 1, `update multi examined ${examined()}`);
+    const del = await run({ delete: 'leads', deletes: [{ q: { orgId: 'A', status: 'done' }, limit: 0 }] });
+    assert.equal(del.n, ORG_A / 2);
+    assert.ok(examined() <= ORG_A + 1, `deleteMany examined ${examined()}`);
+    const cnt = await run({ count: 'leads', query: { orgId: 'B', status: 'done' } });
+    assert.equal(cnt.n, 200);
+    const byId = await run({ findAndModify: 'leads', query: { _id: 300, orgId: 'A' }, update: { $set: { stolen: true } } });
+    assert.equal(byId.value, null, 'another organisation’s document is never modified');
+    assert.ok(examined() <= 1, 'a unique point lookup reads at most one document');
   });
 });

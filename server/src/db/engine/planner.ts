@@ -14,13 +14,28 @@ interface FieldConstraint {
   loInc?: boolean;
   hi?: unknown;
   hiInc?: boolean;
+  /** A case-insensitive string equality expressed as a range (see caseRange). */
+  caseFold?: boolean;
 }
 
 interface Extracted {
   fields: Map<string, FieldConstraint>;
   /** Parts of the filter not expressed by `fields` (other operators, $or, regexes...). */
   residual: boolean;
+  /** Top-level fields whose whole predicate is the constraint in `fields` (bounds on them need no per-document check). */
+  exact: Set<string>;
 }
+
+/**
+ * The tenant key of the product's collections. When a filter pins it and an index starting with it can serve the
+ * query, candidates come only from indexes that bind it (or from a unique point lookup: at most one document per
+ * value), so a query scoped to one organisation never scans another organisation's documents.
+ */
+export const TENANT_FIELD = 'orgId';
+
+/** JS case-insensitive regexes (no `u` flag) match an ASCII-only string only with ASCII case variants of it. */
+const ASCII = /^[\x00-\x7f]*$/;
+const MAX_CASE_LETTERS = 8;
 
 function pointable(v: unknown): boolean {
   if (v === undefined || Array.isArray(v) || v instanceof RegExp) return false;
@@ -36,27 +51,58 @@ function rangeable(v: unknown): boolean {
 
 /** Extracts per-field equality / range constraints from the top level of a filter (and its top-level $and). */
 export function extractConstraints(filter: Document, stringsUsable: boolean): Extracted {
-  const out: Extracted = { fields: new Map(), residual: false };
-  const visit = (f: Document) => {
+  const out: Extracted = { fields: new Map(), residual: false, exact: new Set() };
+  const ors: Document[][] = [];
+  const seenKeys = new Set<string>();
+  const visit = (f: Document, top: boolean) => {
     for (const [key, v] of Object.entries(f)) {
       if (key.startsWith('$')) {
-        if (key === '$and' && Array.isArray(v)) for (const sub of v) isPlainObject(sub) ? visit(sub) : (out.residual = true);
-        else if (key !== '$comment') out.residual = true;
+        if (key === '$and' && Array.isArray(v)) for (const sub of v) isPlainObject(sub) ? visit(sub, false) : (out.residual = true);
+        else if (key === '$or' && Array.isArray(v) && v.length > 0 && v.every(isPlainObject)) {
+          ors.push(v as Document[]);
+          out.residual = true;
+        } else if (key !== '$comment') out.residual = true;
         continue;
       }
+      const dup = seenKeys.has(key);
+      seenKeys.add(key);
+      if (dup) out.exact.delete(key);
+      const residualBefore = out.residual;
+      out.residual = false;
       const usable = (x: unknown) => stringsUsable || typeRank(x) !== 4;
+      let added = false;
       const add = (c: FieldConstraint) => {
         if (out.fields.has(key)) {
           out.residual = true;
           return;
         }
         out.fields.set(key, c);
+        added = true;
+      };
+      // Under a case-insensitive collation a string equality still binds the index: an ASCII string matches exactly its
+      // ASCII case variants (up to 2^8 of them; each is a point, and the filter is still checked per document).
+      const caseRange = (x: unknown): FieldConstraint | null => {
+        if (stringsUsable || typeof x !== 'string' || !ASCII.test(x)) return null;
+        const cased = x.replace(/[^A-Za-z]/g, '').length;
+        if (cased > MAX_CASE_LETTERS) return null;
+        let points = [''];
+        for (const ch of x) {
+          const lo = ch.toLowerCase();
+          const up = ch.toUpperCase();
+          points = lo === up ? points.map((p) => p + ch) : points.flatMap((p) => [p + up, p + lo]);
+        }
+        return { points, caseFold: true };
       };
       if (isPlainObject(v) && Object.keys(v).some((k) => k.startsWith('$'))) {
         const c: FieldConstraint = {};
         let used = false;
         for (const [op, x] of Object.entries(v)) {
-          if (op === '$eq' && pointable(x) && usable(x) && !c.points) {
+          const cr = op === '$eq' && Object.keys(v).length === 1 ? caseRange(x) : null;
+          if (cr) {
+            Object.assign(c, cr);
+            used = true;
+            out.residual = true;
+          } else if (op === '$eq' && pointable(x) && usable(x) && !c.points) {
             c.points = [x];
             used = true;
           } else if (op === '$in' && Array.isArray(x) && x.length > 0 && x.every((e) => pointable(e) && usable(e)) && !c.points) {
@@ -90,10 +136,35 @@ export function extractConstraints(filter: Document, stringsUsable: boolean): Ex
         }
         if (used) add(c);
       } else if (pointable(v) && usable(v)) add({ points: [v] });
-      else out.residual = true;
+      else {
+        const cr = caseRange(v);
+        if (cr) add(cr);
+        out.residual = true;
+      }
+      if (top && added && !out.residual && !dup) out.exact.add(key);
+      out.residual ||= residualBefore;
     }
   };
-  visit(filter);
+  visit(filter, true);
+  // A field pinned to values in every branch of an $or is pinned to their union ({$or: [{orgId: 'A', x: 1}, {orgId: 'A', y: 2}]}).
+  for (const branches of ors) {
+    const subs = branches.map((b) => extractConstraints(b, stringsUsable));
+    for (const [field, c0] of subs[0].fields) {
+      if (out.fields.has(field) || !c0.points) continue;
+      if (!subs.every((x) => x.fields.get(field)?.points)) continue;
+      const seen = new Set<string>();
+      const points: unknown[] = [];
+      for (const x of subs)
+        for (const p of x.fields.get(field)!.points!) {
+          const ks = keyString(p);
+          if (!seen.has(ks)) {
+            seen.add(ks);
+            points.push(p);
+          }
+        }
+      out.fields.set(field, { points });
+    }
+  }
   return out;
 }
 
@@ -106,6 +177,8 @@ export interface Plan {
   covered: boolean;
   /** Number of fields bound (for tests/diagnostics). */
   boundFields: number;
+  /** Top-level filter fields that the ranges guarantee for every entry (their predicates need no per-document check). */
+  exactFields: string[];
 }
 
 const MAX_COMBINATIONS = 256;
@@ -118,24 +191,31 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
     const c = ex.fields.get(f);
     return !(c?.points && c.points.length === 1);
   });
-  let best: Plan = { index: null, ranges: [], sortedBy: 'none', covered: false, boundFields: 0 };
+  let best: Plan = { index: null, ranges: [], sortedBy: 'none', covered: false, boundFields: 0, exactFields: [] };
   let bestScore = 0;
-  for (const idx of indexes) {
-    if (idx.partial && !partialImplied(idx, ex)) continue;
-    if (idx.sparse && !sparseSafe(idx, ex)) continue;
+  const usableIndexes = indexes.filter((idx) => !(idx.partial && !partialImplied(idx, ex)) && !(idx.sparse && !sparseSafe(idx, ex)));
+  const tenant = ex.fields.get(TENANT_FIELD);
+  const tenantScoped = !!(tenant?.points || tenant?.caseFold) && usableIndexes.some((idx) => idx.fields[0] === TENANT_FIELD);
+  for (const idx of usableIndexes) {
     const pointLists: unknown[][] = [];
     let combos = 1;
     let i = 0;
     for (; i < idx.fields.length; i++) {
       const c = ex.fields.get(idx.fields[i]);
       if (!c?.points) break;
-      if (combos * c.points.length > MAX_COMBINATIONS) break;
+      // the leading field takes any number of values (one range each); combinations beyond it are capped
+      if (i > 0 && combos * c.points.length > MAX_COMBINATIONS) break;
       combos *= c.points.length;
       pointLists.push(c.points);
     }
     const eqLen = i;
     const rc = eqLen < idx.fields.length ? ex.fields.get(idx.fields[eqLen]) : undefined;
     const useRange = !!rc && !rc.points && (rc.lo !== undefined || rc.hi !== undefined) && !(idx.multikey && rc.lo !== undefined && rc.hi !== undefined);
+    if (tenantScoped) {
+      const bindsTenant = idx.fields.slice(0, eqLen + (useRange ? 1 : 0)).includes(TENANT_FIELD);
+      const pointLookup = idx.unique && eqLen === idx.fields.length;
+      if (!bindsTenant && !pointLookup) continue;
+    }
     // Does the index order give the sort?
     let sortedBy: Plan['sortedBy'] = 'none';
     if (sortEntries.length && !idx.multikey && combos === 1) {
@@ -193,7 +273,8 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
     const consumed = new Set(idx.fields.slice(0, bound));
     const covered =
       !ex.residual && !idx.multikey && [...ex.fields.keys()].every((f) => consumed.has(f)) && idx.fields.slice(0, bound).every((f) => consumed.has(f));
-    best = { index: idx, ranges, sortedBy, covered, boundFields: bound };
+    const exactFields = idx.multikey ? [] : idx.fields.slice(0, bound).filter((f) => ex.exact.has(f));
+    best = { index: idx, ranges, sortedBy, covered, boundFields: bound, exactFields };
     bestScore = score;
   }
   return best;
