@@ -201,7 +201,7 @@ export interface SmsSendReply {
 /** GET /v1/session: what the widget needs to know about the signed-in user and the organisation. */
 export interface SessionInfo {
   user: EmbedUser;
-  org: { id: string; name: string; timezone: string };
+  org: { id: string; name: string; timezone: string; quietHours: { start: string; end: string } };
   telephony: { outboundAgentConfigured: boolean; twilioNumber: string | null; sandbox: boolean };
 }
 

@@ -38,7 +38,7 @@ export function sessionRoutes(deps: { telephonyStatus: (orgId: string) => Promis
     const { org, user } = auth(ctx);
     const reply: SessionInfo = {
       user,
-      org: { id: org.id, name: org.name, timezone: org.timezone },
+      org: { id: org.id, name: org.name, timezone: org.timezone, quietHours: org.settings.quietHours },
       telephony: await deps.telephonyStatus(org.id),
     };
     ctx.body = reply;

@@ -270,7 +270,7 @@ export class SmsComposer extends LitElement {
     const now = new Date(this.now);
     let next: Date | null;
     try {
-      next = nextAllowedSendTime(now, zone.zone, DEFAULT_SEND_WINDOW);
+      next = nextAllowedSendTime(now, zone.zone, this.config?.session?.org.quietHours ?? DEFAULT_SEND_WINDOW);
     } catch {
       return nothing;
     }
