@@ -21,7 +21,7 @@ import { startServer, type RunningServer } from '../server/src/main.js';
 import { createOrganization } from '../server/src/orgs/service.js';
 import { COLLECTIONS } from '../server/src/db/indexes.js';
 import { startCrm, type RunningCrm } from './crm/server.js';
-import { ensureWidgetBundle } from './build.js';
+import { ensureWidgetBundle, REACT_OUT_DIR } from './build.js';
 import { ensureReactHost } from './react/build.js';
 import { seedDemo } from './seed.js';
 import { DEMO_CLINIC } from './users.js';
@@ -55,10 +55,12 @@ async function main(): Promise<void> {
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
   const widgetFile = await ensureWidgetBundle(say);
-  const reactDir = await ensureReactHost(say).catch((err: Error) => {
-    say(`(The React host page was not built: ${err.message.split('\n')[0]})`);
-    return null;
-  });
+  // The React host page: built when React is installed; an earlier build is served as it is.
+  const reactDir =
+    (await ensureReactHost(say).catch((err: Error) => {
+      say(`(The React host page was not built: ${err.message.split('\n')[0]})`);
+      return null;
+    })) ?? (existsSync(join(REACT_OUT_DIR, 'react-host.js')) ? REACT_OUT_DIR : null);
 
   const config = loadConfig({
     ...process.env,
@@ -79,7 +81,17 @@ async function main(): Promise<void> {
     })().finally(() => process.exit(code));
     return stopping;
   };
-  process.on('SIGINT', () => (stopping ? process.exit(130) : void stop(0)));
+  // Ctrl-C reaches this process twice (from the terminal's process group and relayed by tsx/npm): only a second
+  // Ctrl-C pressed a moment later forces the exit.
+  let firstSignalAt = 0;
+  process.on('SIGINT', () => {
+    if (!stopping) {
+      firstSignalAt = Date.now();
+      void stop(0);
+    } else if (Date.now() - firstSignalAt > 1000) {
+      process.exit(130);
+    }
+  });
   process.on('SIGTERM', () => void stop(0));
 
   try {
