@@ -29,37 +29,9 @@ import {
 } from './seed-text.js';
 import { DEMO_CLINIC, STAFF } from './users.js';
 
-// The shapes of server/src/leads/timeline-repository.ts (its document interfaces are module-private).
-export interface LeadEventDoc {
-  _id: ObjectId;
-  orgId: string;
-  contactId: string;
-  type: LeadEvent['type'];
-  from: string | null;
-  to: string | null;
-  actor: { id: string; name: string } | null;
-  detail: string | null;
-  at: Date;
-}
-export interface NoteDoc {
-  _id: ObjectId;
-  orgId: string;
-  contactId: string;
-  body: string;
-  authorId: string;
-  authorName: string;
-  createdAt: Date;
-}
-export interface AppointmentDoc {
-  _id: ObjectId;
-  orgId: string;
-  contactId: string;
-  externalId: string | null;
-  serviceType: string;
-  scheduledAt: Date;
-  status: AppointmentStatus;
-  updatedAt: Date;
-}
+import type { AppointmentDoc, LeadEventDoc, NoteDoc } from '../server/src/leads/timeline-repository.js';
+
+export type { AppointmentDoc, LeadEventDoc, NoteDoc };
 
 export interface DemoData {
   contacts: ContactDoc[];

@@ -2,7 +2,7 @@ import { ObjectId, type Db } from 'mongodb';
 import type { Appointment, AppointmentStatus, LeadEvent, Note } from '../contracts.js';
 import { COLLECTIONS } from '../db/indexes.js';
 
-interface LeadEventDoc {
+export interface LeadEventDoc {
   _id: ObjectId;
   orgId: string;
   contactId: string;
@@ -14,7 +14,7 @@ interface LeadEventDoc {
   at: Date;
 }
 
-interface NoteDoc {
+export interface NoteDoc {
   _id: ObjectId;
   orgId: string;
   contactId: string;
@@ -24,7 +24,7 @@ interface NoteDoc {
   createdAt: Date;
 }
 
-interface AppointmentDoc {
+export interface AppointmentDoc {
   _id: ObjectId;
   orgId: string;
   contactId: string;

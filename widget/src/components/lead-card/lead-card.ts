@@ -4,12 +4,11 @@ import { property, state } from 'lit/decorators.js';
 import type { Lead } from '../../../../server/src/contracts.js';
 import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
+import { callGuideTemplate, callStateTemplate } from '../../calls/call-view.js';
 import { CallController } from '../../calls/call-controller.js';
 import { apiContext, liveContext } from '../../contexts.js';
 import { emit } from '../../events.js';
 import {
-  CALL_STATUS_LABELS,
-  duration,
   formatPhone,
   relativeTime,
   ruleLabel,
@@ -204,30 +203,6 @@ export class LeadCard extends LitElement {
     </div>`;
   }
 
-  private renderCallState() {
-    const { phase, call } = this.calls;
-    if (phase === 'idle' || phase === 'starting') return nothing;
-    if (phase === 'failed') return nothing;
-    const label = CALL_STATUS_LABELS[phase] ?? phase;
-    const extra = phase === 'ended' && call?.durationSec != null ? ` · ${duration(call.durationSec)}` : '';
-    return html`<p class="call-state" role="status">
-      ${phase === 'in-progress' ? html`<span class="live-dot" aria-hidden="true"></span>` : nothing}${label}${extra}
-    </p>`;
-  }
-
-  private renderGuide(lead: Lead) {
-    const error = this.calls.error;
-    if (!error) return nothing;
-    return html`<call-error-guide
-      part="guide"
-      exportparts="base: guide-base, settings-link: guide-settings-link"
-      .code=${error.code}
-      .message=${error.message}
-      .phone=${lead.phone}
-      heading-level="4"
-      @call-error-dismiss=${() => this.calls.dismissError()}
-    ></call-error-guide>`;
-  }
 
   private renderCallButton() {
     const { phase, busy } = this.calls;
@@ -287,9 +262,9 @@ export class LeadCard extends LitElement {
               : 'Never'}</span
           >
         </p>
-        ${this.renderCallState()}
+        ${callStateTemplate(this.calls)}
       </div>
-      ${this.renderGuide(lead)}
+      ${callGuideTemplate(this.calls, lead, 4)}
       <footer part="footer">
         ${this.renderCallButton()}
         <button class="btn" part="sms-button" @click=${this.composeSms}>${messageIcon}SMS</button>

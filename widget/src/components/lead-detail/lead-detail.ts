@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Appointment, Call, Lead, LeadDetail as LeadDetailData, LeadEvent, LeadStatus, Note } from '../../../../server/src/contracts.js';
 import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
+import { callGuideTemplate, callStateTemplate } from '../../calls/call-view.js';
 import { CallController, toErrorInfo } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
@@ -795,29 +796,6 @@ export class LeadDetail extends LitElement {
     </section>`;
   }
 
-  private renderCallState() {
-    const { phase, call } = this.calls;
-    if (phase === 'idle' || phase === 'starting' || phase === 'failed') return nothing;
-    const label = CALL_STATUS_LABELS[phase] ?? phase;
-    const extra = phase === 'ended' && call?.durationSec != null ? ` · ${duration(call.durationSec)}` : '';
-    return html`<p class="call-state" role="status">
-      ${phase === 'in-progress' ? html`<span class="live-dot" aria-hidden="true"></span>` : nothing}${label}${extra}
-    </p>`;
-  }
-
-  private renderGuide(lead: Lead) {
-    const error = this.calls.error;
-    if (!error) return nothing;
-    return html`<call-error-guide
-      part="guide"
-      exportparts="base: guide-base, settings-link: guide-settings-link"
-      .code=${error.code}
-      .message=${error.message}
-      .phone=${lead.phone}
-      heading-level="3"
-      @call-error-dismiss=${() => this.calls.dismissError()}
-    ></call-error-guide>`;
-  }
 
   private renderBody(lead: Lead | null) {
     const detail = this.detail && this.detail.id === this.id_ ? this.detail : null;
@@ -836,7 +814,7 @@ export class LeadDetail extends LitElement {
         <div class="skeleton" aria-hidden="true"></div>
       </div>`;
     }
-    return html`${lead ? this.renderGuide(lead) : nothing} ${this.renderCallState()}
+    return html`${lead ? callGuideTemplate(this.calls, lead, 3) : nothing} ${callStateTemplate(this.calls)}
       <div class="columns">
         <div class="column">
           ${this.renderStatusControl(detail)}

@@ -1,0 +1,30 @@
+import { html, nothing } from 'lit';
+import type { Lead } from '../../../server/src/contracts.js';
+import { CALL_STATUS_LABELS, duration } from '../format.js';
+import type { CallController } from './call-controller.js';
+
+/** The live call state under a Call Back / Call Now button (lead-card and lead-detail show the same line). */
+export function callStateTemplate(calls: CallController) {
+  const { phase, call } = calls;
+  if (phase === 'idle' || phase === 'starting' || phase === 'failed') return nothing;
+  const label = CALL_STATUS_LABELS[phase] ?? phase;
+  const extra = phase === 'ended' && call?.durationSec != null ? ` · ${duration(call.durationSec)}` : '';
+  return html`<p class="call-state" role="status">
+    ${phase === 'in-progress' ? html`<span class="live-dot" aria-hidden="true"></span>` : nothing}${label}${extra}
+  </p>`;
+}
+
+/** The step-by-step guide for a refused call, with its part names exported for the host. */
+export function callGuideTemplate(calls: CallController, lead: Lead, headingLevel: 3 | 4) {
+  const error = calls.error;
+  if (!error) return nothing;
+  return html`<call-error-guide
+    part="guide"
+    exportparts="base: guide-base, settings-link: guide-settings-link"
+    .code=${error.code}
+    .message=${error.message}
+    .phone=${lead.phone}
+    heading-level=${headingLevel}
+    @call-error-dismiss=${() => calls.dismissError()}
+  ></call-error-guide>`;
+}
