@@ -1,4 +1,5 @@
 /** Display formats shared by every element (English, as the seed). Pure functions; `now` is injectable for tests. */
+import { STATUS_LABELS } from '../../server/src/leads/workflow.js';
 import type { LeadStatus, Tier } from '../../server/src/contracts.js';
 
 const MINUTE = 60_000;
@@ -99,14 +100,8 @@ export const TIER_INFO: Record<Tier, { label: string; emoji: string; range: stri
 export const tierLabel = (tier: Tier): string => TIER_INFO[tier].label;
 export const tierEmoji = (tier: Tier): string => TIER_INFO[tier].emoji;
 
-export const STATUS_LABELS: Record<LeadStatus, string> = {
-  new: 'New',
-  contacted: 'Contacted',
-  qualified: 'Qualified',
-  booked: 'Booked',
-  converted: 'Converted',
-  lost: 'Lost',
-};
+/** The workflow's own labels (server/src/leads/workflow.ts is browser-safe: types and constants only). */
+export { STATUS_LABELS };
 
 export const statusLabel = (status: LeadStatus): string => STATUS_LABELS[status] ?? status;
 
