@@ -1,0 +1,134 @@
+import { strict as assert } from 'node:assert';
+import type { Locator, Page } from 'playwright-core';
+import type { Lead } from '../server/src/contracts.js';
+import { Board, claimLead, e2e, OPEN_STATUSES, openUser, SANDBOX_TWILIO, type UserPage } from './support.js';
+
+const callable = (l: Lead) => l.phoneValid && OPEN_STATUSES.has(l.leadStatus) && !l.activeCallId && l.consent?.calls !== false;
+
+/** A step of the settings page's "Telephony status" card. */
+const statusStep = (page: Page, step: string) =>
+  page.getByRole('region', { name: 'Telephony status' }).getByRole('listitem').filter({ hasText: step });
+
+/** Call Back on the lead's card; returns the card's call-error guide (role alert). */
+async function callBackRefused(board: Board, name: string, title: string): Promise<Locator> {
+  await board.searchFor(name, 1);
+  const card = board.card(name);
+  await board.user.press(card.getByRole('button', { name: 'Call Back' }));
+  const guide = card.getByRole('alert').filter({ has: board.page.getByRole('heading', { name: title }) });
+  await guide.waitFor({ timeout: 10_000 });
+  await card.getByRole('button', { name: 'Call Back' }).waitFor();
+  return guide;
+}
+
+/** Call Back now goes through: the card follows the call to its end. */
+async function callBackWorks(board: Board, lead: Lead): Promise<void> {
+  await board.searchFor(lead.name, 1);
+  const card = board.card(lead.name);
+  await board.user.press(card.getByRole('button', { name: 'Call Back' }));
+  const state = card.getByRole('status');
+  await state.getByText(/Ringing\.\.\.|On the call|Call ended/).waitFor({ timeout: 10_000 });
+  assert.equal(await card.getByRole('alert').count(), 0, 'no error guide');
+  await board.user.shot(`call-placed-${lead.name}`);
+  await state.getByText(/Call ended/).waitFor({ timeout: 25_000 });
+  await e2e().api.waitCallDone(lead.id);
+}
+
+/** Back to the Leads page from the CRM's navigation (the phone layout hides it behind the menu button). */
+async function backToLeads(user: UserPage): Promise<Board> {
+  await user.press(user.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }));
+  const board = new Board(user);
+  await board.cards().first().waitFor();
+  await board.pageInfo().waitFor();
+  return board;
+}
+
+describe('Guided call errors', () => {
+  beforeEach(async () => {
+    await e2e().api.ensureTelephony();
+  });
+
+  it('when a coordinator calls a lead whose phone is not in international format, then the INVALID_PHONE_FORMAT guide explains it with examples', async function () {
+    const lead = await claimLead('a lead with an unparseable phone', (l) => !l.phoneValid && l.phone.trim() !== '');
+    const user = await openUser(this);
+    const board = await Board.open(user);
+    const guide = await callBackRefused(board, lead.name, "This phone number can't be dialled");
+    await guide.getByText(/international E\.164 format/).waitFor();
+    await guide.getByText(lead.phone, { exact: true }).waitFor();
+    await guide.getByRole('heading', { name: 'Valid', exact: true }).waitFor();
+    await guide.getByText('+12125551234', { exact: true }).waitFor();
+    await user.shot('invalid-phone-guide');
+    await user.press(guide.getByRole('button', { name: 'Dismiss' }));
+    await guide.waitFor({ state: 'detached' });
+    assert.deepEqual(user.problems, []);
+  });
+
+  it('when the outbound agent is disconnected, then Call Back shows OUTBOUND_AGENT_NOT_CONFIGURED with a button to /settings#agent, where an admin sets it up, and Call Back works again', async function () {
+    const { api } = e2e();
+    await api.request('DELETE', '/v1/agents/outbound');
+    assert.equal((await api.session()).telephony.outboundAgentConfigured, false);
+    const lead = await claimLead('a callable lead', callable);
+    const user = await openUser(this);
+    let board = await Board.open(user);
+    const guide = await callBackRefused(board, lead.name, 'Set up the outbound calling agent');
+    const link = guide.getByRole('link', { name: 'Open agent settings' });
+    assert.equal(await link.getAttribute('href'), '/settings#agent');
+    await user.shot('agent-guide');
+
+    await user.press(link);
+    await user.page.waitForURL(/\/settings#agent$/);
+    const page = user.page;
+    await page.getByText('You are signed in as an agent.').waitFor();
+    await statusStep(page, 'AI agent').getByText(/Not set up/).waitFor();
+    await user.shot('settings-as-agent');
+    // Only an admin may change it: switch user in the CRM's header (the page reloads as the admin).
+    await Promise.all([page.waitForEvent('load'), page.getByRole('combobox', { name: 'Signed in as' }).selectOption('admin')]);
+    const form = page.getByRole('region', { name: /Outbound AI agent/ });
+    await form.getByLabel('Name').waitFor();
+    assert.equal(await page.getByText('You are signed in as an agent.').count(), 0);
+    await form.getByLabel('Name').fill('Ava');
+    await form.getByLabel('Voice').selectOption({ label: 'Paige (calm, female)' });
+    await form.getByLabel('First message').fill('Hi {{name}}, this is Ava from Radiance Aesthetics. Is now a good time?');
+    assert.ok(((await form.getByLabel('System prompt').inputValue()) ?? '').length >= 20, 'the prompt is prefilled');
+    await user.press(form.getByRole('button', { name: 'Save agent' }));
+    await form.getByRole('status').getByText('Saved. Ava will place calls from the board.').waitFor();
+    await statusStep(page, 'AI agent').getByText('Configured').waitFor();
+    await user.shot('agent-saved');
+    assert.equal((await api.session()).telephony.outboundAgentConfigured, true);
+
+    board = await backToLeads(user);
+    await callBackWorks(board, lead);
+    assert.deepEqual(user.problems, []);
+  });
+
+  it('when the Twilio number is removed, then Call Back shows NO_PHONE_NUMBER with a button to /settings#twilio, where an admin imports it again, and Call Back works again', async function () {
+    const { api } = e2e();
+    await api.request('DELETE', '/v1/telephony/twilio');
+    assert.equal((await api.session()).telephony.twilioNumber, null);
+    const lead = await claimLead('a callable lead', callable);
+    const user = await openUser(this, { role: 'admin' });
+    let board = await Board.open(user);
+    const guide = await callBackRefused(board, lead.name, 'Connect a phone number for calls');
+    const link = guide.getByRole('link', { name: 'Open phone settings' });
+    assert.equal(await link.getAttribute('href'), '/settings#twilio');
+    await user.shot('number-guide');
+
+    await user.press(link);
+    await user.page.waitForURL(/\/settings#twilio$/);
+    const page = user.page;
+    await statusStep(page, 'Twilio number').getByText(/Not imported/).waitFor();
+    const form = page.getByRole('region', { name: /Twilio phone number/ });
+    await form.getByLabel('Account SID').fill(SANDBOX_TWILIO.accountSid);
+    await form.getByLabel('Auth token').fill(SANDBOX_TWILIO.authToken);
+    await form.getByLabel('Phone number').fill(SANDBOX_TWILIO.phoneNumber);
+    await user.shot('twilio-form');
+    await user.press(form.getByRole('button', { name: 'Import number' }));
+    await form.getByRole('status').getByText(`Imported ${SANDBOX_TWILIO.phoneNumber}.`, { exact: false }).waitFor();
+    await statusStep(page, 'Twilio number').getByText(SANDBOX_TWILIO.phoneNumber).waitFor();
+    await user.shot('twilio-imported');
+    assert.equal((await api.session()).telephony.twilioNumber, SANDBOX_TWILIO.phoneNumber);
+
+    board = await backToLeads(user);
+    await callBackWorks(board, lead);
+    assert.deepEqual(user.problems, []);
+  });
+});
