@@ -218,3 +218,9 @@ export interface ServerToClientEvents {
 export type ClientToServerEvents = Record<string, never>;
 
 export const tierOf = (score: number): Tier => (score >= 80 ? 'hot' : score >= 50 ? 'warm' : 'cold');
+
+/** How an opt-out came about, in words (a lead's smsOptOut.source keeps the code). */
+export const OPT_OUT_SOURCES: Record<string, string> = {
+  'inbound-stop': 'replied STOP',
+  'twilio-21610': 'Twilio reports this number unsubscribed',
+};

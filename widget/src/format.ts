@@ -1,6 +1,6 @@
 /** Display formats shared by every element (English, as the seed). Pure functions; `now` is injectable for tests. */
 import { STATUS_LABELS } from '../../server/src/leads/workflow.js';
-import type { LeadStatus, Tier } from '../../server/src/contracts.js';
+import { OPT_OUT_SOURCES, type LeadStatus, type Tier } from '../../server/src/contracts.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -130,3 +130,8 @@ export const CALL_STATUS_LABELS: Record<string, string> = {
   ended: 'Call ended',
   failed: 'Call failed',
 };
+
+/** How a lead's opt-out came about, in words (the API keeps a code in smsOptOut.source). */
+export function optOutSourceLabel(source: string): string {
+  return OPT_OUT_SOURCES[source] ?? source.replace(/[-_]/g, ' ');
+}

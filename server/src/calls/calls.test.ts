@@ -89,6 +89,7 @@ describe('calls through Vapi (sandbox)', () => {
       assert.ok(call.vapiCallId);
       assert.ok(call.messages.some((m: { role: string }) => m.role === 'lead'));
       assert.ok(call.messages.some((m: { role: string }) => m.role === 'agent'));
+      assert.ok(!call.messages.some((m: { role: string }) => m.role === 'system'), 'the assistant\'s system prompt is not shown to staff');
       assert.ok(call.summary);
       assert.ok(call.durationSec > 0);
       assert.equal(call.scoreBefore, 50);

@@ -181,7 +181,9 @@ export class CallService {
     const { orgId } = record;
     const now = this.deps.now();
     const org = await this.deps.orgs.findById(orgId);
-    const breakdown = scoreConversation(end.messages, resolveKeywordSettings(org?.settings.keywords as never), { callId: record._id.toHexString(), now });
+    // What staff see is the conversation: the assistant's system prompt (which Vapi includes) stays out of it.
+    const messages = end.messages.filter((m) => m.role !== 'system');
+    const breakdown = scoreConversation(messages, resolveKeywordSettings(org?.settings.keywords as never), { callId: record._id.toHexString(), now });
     const leadSpoke = breakdown !== null;
     const endedAt = end.endedAt ? new Date(end.endedAt) : now;
 
@@ -209,7 +211,7 @@ export class CallService {
       endedAt,
       durationSec: end.durationSec,
       transcript: end.transcript || null,
-      messages: end.messages,
+      messages,
       recordingUrl: end.recordingUrl,
       summary: end.summary,
       scoreAfter: lead?.leadScore ?? null,

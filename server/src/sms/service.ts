@@ -14,9 +14,12 @@ import { nextAllowedSendTime } from '../telephony/quiet-hours.js';
 import { countSegments, MAX_SMS_CHARACTERS } from '../telephony/segments.js';
 import { classifyInbound, describeTwilioErrorCode, mapTwilioError, sendSms } from '../telephony/twilio.js';
 import { statusesBefore, toSms, type SmsDoc, type SmsRepository } from './repository.js';
-import type { SmsStatus } from '../contracts.js';
+import { OPT_OUT_SOURCES, type SmsStatus } from '../contracts.js';
 
 const SYSTEM = { id: 'system:sms', name: 'SMS' };
+
+/** Message text kept on the timeline: the first 300 characters. */
+const excerpt = (body: string) => (body.length > 300 ? `${body.slice(0, 299)}…` : body);
 
 export interface SmsServiceDeps {
   sms: SmsRepository;
@@ -108,7 +111,7 @@ export class SmsService {
       from: null,
       to: scheduledFor ? 'scheduled' : 'queued',
       actor: actorRef(actor),
-      detail: scheduledFor ? `Text scheduled for ${scheduledFor.toISOString()} (quiet hours)` : 'Text sent',
+      detail: excerpt(body),
       at: now,
     });
     if (scheduledFor) {
@@ -174,7 +177,7 @@ export class SmsService {
     const now = this.deps.now();
     const lead = await this.deps.contacts.update(orgId, leadId, { set: { smsOptOut: { at: now, source } } }, now);
     if (!lead) return;
-    await this.deps.events.add(orgId, { contactId: leadId, type: 'opted_out', from: null, to: null, actor: SYSTEM, detail: source, at: now });
+    await this.deps.events.add(orgId, { contactId: leadId, type: 'opted_out', from: null, to: null, actor: SYSTEM, detail: OPT_OUT_SOURCES[source] ?? source, at: now });
     this.deps.broadcaster.publish(orgId, 'lead:updated', { lead });
   }
 
@@ -273,7 +276,7 @@ export class SmsService {
       throw err;
     }
     const who = { id: `lead:${lead.id}`, name: lead.name };
-    await this.deps.events.add(orgId, { contactId: lead.id, type: 'sms_inbound', from: null, to: null, actor: who, detail: msg.body.slice(0, 500), at: now });
+    await this.deps.events.add(orgId, { contactId: lead.id, type: 'sms_inbound', from: null, to: null, actor: who, detail: excerpt(msg.body), at: now });
     if (kind === 'stop' && !lead.smsOptOut) {
       await this.optOut(orgId, lead.id, 'inbound-stop');
     } else if (kind === 'start' && lead.smsOptOut) {
@@ -287,7 +290,7 @@ export class SmsService {
         from: null,
         to: null,
         actor: who,
-        detail: 'This reply reads like a request to stop texting. Review it and record the opt-out if so.',
+        detail: excerpt(msg.body),
         at: now,
       });
       const fresh = await this.deps.contacts.findById(orgId, lead.id);

@@ -49,6 +49,9 @@ describe('SMS through Twilio (sandbox)', () => {
       const after = await detail(lead.id);
       assert.equal(after.leadStatus, 'contacted');
       assert.ok(after.lastContactAt);
+      const sent = after.timeline.find((e: { type: string }) => e.type === 'sms');
+      assert.equal(sent.detail, 'Hi Tess, this is Radiance Aesthetics. Would Thursday 4pm suit you for a consultation?', 'the message is on the timeline');
+      assert.equal(sent.actor.name, 'Amy');
     });
 
     it('then a replayed Idempotency-Key returns the first result and sends nothing', async () => {
@@ -139,7 +142,7 @@ describe('SMS through Twilio (sandbox)', () => {
       assert.equal(stop.status, 200);
       const after = await detail(lead.id);
       assert.equal(after.smsOptOut.source, 'inbound-stop');
-      assert.ok(after.timeline.some((e: { type: string }) => e.type === 'opted_out'));
+      assert.equal(after.timeline.find((e: { type: string }) => e.type === 'opted_out').detail, 'replied STOP');
       assert.ok(after.timeline.some((e: { type: string; detail: string }) => e.type === 'sms_inbound' && e.detail === 'Stop'));
       const refused = await send(lead.id, 'Are you sure?');
       assert.equal(refused.body.error.code, 'SMS_OPTED_OUT');
@@ -153,7 +156,8 @@ describe('SMS through Twilio (sandbox)', () => {
       await server.sandbox!.control.inbound({ from: lead.phone, to: '+15005550006', body: 'please stop texting me' });
       const after = await detail(lead.id);
       assert.equal(after.smsOptOut, null);
-      assert.ok(after.timeline.some((e: { type: string }) => e.type === 'opt_out_request'));
+      const flagged = after.timeline.find((e: { type: string }) => e.type === 'opt_out_request');
+      assert.equal(flagged.detail, 'please stop texting me');
     });
 
     it('then forged Twilio webhooks are refused', async () => {

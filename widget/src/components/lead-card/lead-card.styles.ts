@@ -9,6 +9,8 @@ export const styles = css`
     border-radius: var(--_radius);
     cursor: pointer;
     outline: none;
+    /* The card has its own focus and pressed styles: no grey flash over the whole card on touch screens. */
+    -webkit-tap-highlight-color: transparent;
   }
   :host(:focus-visible) .card {
     outline: 3px solid var(--_focus);

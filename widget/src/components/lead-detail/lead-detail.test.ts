@@ -63,7 +63,7 @@ function richDetail(lead: Lead): LeadDetailData {
     timeline: [
       { id: 'e1', contactId: lead.id, type: 'created', from: null, to: 'new', actor: { id: 'u1', name: 'Ann' }, detail: null, at: ago(5 * 86400_000) },
       { id: 'e2', contactId: lead.id, type: 'status_changed', from: 'new', to: 'contacted', actor: { id: 'u1', name: 'Ann' }, detail: null, at: ago(2 * 86400_000) },
-      { id: 'e3', contactId: lead.id, type: 'sms', from: null, to: 'queued', actor: { id: 'u1', name: 'Ann' }, detail: 'Text sent', at: ago(86400_000) },
+      { id: 'e3', contactId: lead.id, type: 'sms', from: null, to: 'queued', actor: { id: 'u1', name: 'Ann' }, detail: 'See you Thursday at 4pm!', at: ago(86400_000) },
       { id: 'e4', contactId: lead.id, type: 'opted_out', from: null, to: null, actor: null, detail: 'Replied STOP', at: ago(3600_000) },
     ],
   });
@@ -282,7 +282,7 @@ describe('lead-detail', () => {
       const lead = makeLead();
       const { el } = await renderDetail(lead, { detail: richDetail });
       const items = [...part(el, 'timeline')!.querySelectorAll('li .what')].map(text);
-      expect(items).to.deep.equal(['Opted out of texts (Replied STOP)', 'Text sent by Ann', 'Status New → Contacted by Ann', 'Lead created as New by Ann']);
+      expect(items).to.deep.equal(['Opted out of texts (Replied STOP)', 'Text sent by Ann: “See you Thursday at 4pm!”', 'Status New → Contacted by Ann', 'Lead created as New by Ann']);
     });
 
     it('has no axe violations in light', async () => {

@@ -69,10 +69,12 @@ export function describeEvent(e: LeadEvent): string {
       if (e.to === 'queued') return `Call started${by}`;
       if (e.to === 'failed') return `Call failed${e.detail ? `: ${e.detail}` : ''}`;
       return `Call ${e.to ?? ''}${e.detail ? `: ${e.detail}` : ''}`.trim();
-    case 'sms':
-      if (e.to === 'scheduled') return `Text scheduled for quiet hours${by}`;
+    case 'sms': {
+      const text = e.detail ? `: “${e.detail}”` : '';
+      if (e.to === 'scheduled') return `Text scheduled for quiet hours${by}${text}`;
       if (e.to === 'failed' || e.to === 'undelivered') return `Text ${e.to}${e.detail ? `: ${e.detail}` : ''}`;
-      return `Text sent${by}`;
+      return `Text sent${by}${text}`;
+    }
     case 'sms_inbound':
       return `Text received${e.detail ? `: “${e.detail}”` : ''}`;
     case 'opted_out':
@@ -542,7 +544,7 @@ export class LeadDetail extends LitElement {
     return html`<header class="modal-header" part="header">
       <div class="title-row">
         <h2 id="title" part="name">${lead?.name ?? 'Loading lead…'}</h2>
-        <button class="btn btn--ghost close-x" part="close-x" aria-label="Close" @click=${this.onClose}>×</button>
+        <button class="btn btn--ghost close-x" part="close-x" aria-label="Close lead details" @click=${this.onClose}>×</button>
       </div>
       ${lead && tier && tierKey
         ? html`<div class="badges">

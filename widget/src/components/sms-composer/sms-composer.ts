@@ -10,7 +10,7 @@ import { apiContext, configContext, defaultConfig, type WidgetConfig } from '../
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
 import { emit, toast, type ApiErrorInfo } from '../../events.js';
-import { formatPhone } from '../../format.js';
+import { formatPhone, optOutSourceLabel } from '../../format.js';
 import { buttons, tokens } from '../../styles/tokens.js';
 import { styles } from './sms-composer.styles.js';
 
@@ -255,7 +255,7 @@ export class SmsComposer extends LitElement {
   private renderOptOut(lead: Lead | null) {
     const at = lead?.smsOptOut?.at ? new Date(lead.smsOptOut.at) : null;
     const when = at && !Number.isNaN(at.getTime()) ? ` on ${at.getDate()} ${MONTHS[at.getMonth()]} ${at.getFullYear()}` : '';
-    const how = lead?.smsOptOut?.source ? ` (${lead.smsOptOut.source})` : '';
+    const how = lead?.smsOptOut?.source ? ` (${optOutSourceLabel(lead.smsOptOut.source)})` : '';
     return html`<div class="notice notice--error" part="opt-out" id="opt-out">
       <p>
         <strong>${lead?.name ?? 'This lead'} opted out of texts${when}${how}.</strong> Sending is turned off: texts can't be sent
@@ -346,7 +346,7 @@ export class SmsComposer extends LitElement {
       <header class="modal-header" part="header">
         <div class="title-row">
           <h2 id="title">Text ${lead?.name ?? 'lead'}</h2>
-          <button class="btn btn--ghost close-x" part="close-x" aria-label="Close" @click=${this.onClose}>×</button>
+          <button class="btn btn--ghost close-x" part="close-x" aria-label="Close the composer" @click=${this.onClose}>×</button>
         </div>
         <p class="recipient" id="recipient">
           To <span class="number">${lead ? formatPhone(lead.phone) || 'no phone' : '—'}</span>${from
