@@ -64,6 +64,7 @@ describe('Mid-day routine', () => {
     const timeline = dialog.getByRole('region', { name: 'Timeline' }).getByRole('listitem');
     const sent = timeline.filter({ hasText: scheduled ? 'Text scheduled for quiet hours by Jordan Ellis' : 'Text sent by Jordan Ellis' }).first();
     await sent.waitFor();
+    assert.ok((await sent.textContent())?.includes(message.slice(0, 40)), 'the message itself is on the timeline');
     await sent.scrollIntoViewIfNeeded();
     await user.shot('timeline-text-sent');
 
