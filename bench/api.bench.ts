@@ -189,7 +189,11 @@ const r2 = (x: number) => Number(x.toFixed(2));
 /** GET over a keep-alive agent (one socket), reading the whole body. */
 function getter(port: number, headers: Record<string, string>) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const get = (path: string) =>
+  // A socket left idle past the server's keep-alive timeout (e.g. while the bench seeds) may be closed just as it is
+  // reused: an idempotent GET is then sent again once on a fresh socket.
+  const get = (path: string): Promise<{ status: number; text: string }> =>
+    once(path).catch((err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? once(path) : Promise.reject(err)));
+  const once = (path: string) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', agent, headers }, (res) => {
         const chunks: Buffer[] = [];
