@@ -21,6 +21,11 @@ export const styles = css`
     gap: 8px;
     flex-wrap: wrap;
   }
+  .actions {
+    display: flex;
+    gap: 8px;
+    flex-wrap: nowrap;
+  }
   h2 {
     margin: 0;
     margin-inline-end: auto;
@@ -225,6 +230,10 @@ export const styles = css`
     }
     .header .label {
       display: none;
+    }
+    h2 .count {
+      display: block;
+      margin-inline-start: 0;
     }
   }
   @media (prefers-reduced-motion: reduce) {

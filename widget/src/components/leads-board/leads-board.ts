@@ -617,11 +617,13 @@ export class LeadsBoard extends LitElement {
     return html`<section class="base" part="base" aria-labelledby="board-title">
         <div class="header" part="header">
           <h2 id="board-title">${this.heading}<span class="count">${this.loading && !this.items.length ? '' : `${this.total} total`}</span></h2>
-          <button class="btn" @click=${() => this.refresh()} ?disabled=${this.refreshing} aria-label="Refresh">
-            ${this.refreshing ? html`<span class="spinner" aria-hidden="true"></span>` : refreshIcon}<span class="label" aria-hidden="true">Refresh</span>
-          </button>
-          <button class="btn" @click=${this.exportCsv}>CSV</button>
-          <button class="btn" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" @click=${this.openHelp}>?</button>
+          <div class="actions">
+            <button class="btn" @click=${() => this.refresh()} ?disabled=${this.refreshing} aria-label="Refresh">
+              ${this.refreshing ? html`<span class="spinner" aria-hidden="true"></span>` : refreshIcon}<span class="label" aria-hidden="true">Refresh</span>
+            </button>
+            <button class="btn" @click=${this.exportCsv}>CSV</button>
+            <button class="btn" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" @click=${this.openHelp}>?</button>
+          </div>
         </div>
         ${this.renderToolbar()}
         ${this.hotLead
