@@ -29,6 +29,8 @@ export interface ToastOptions {
   action?: ToastAction;
   /** ms before it closes on its own; 0 keeps it until dismissed. Default 5000 (8000 with an action). */
   duration?: number;
+  /** The dialog that raises it is closing: show it where it stays visible (the dialog underneath, or the board). */
+  outlivesDialog?: boolean;
 }
 
 export interface StatusChangeDetail {

@@ -10,7 +10,7 @@ import { CallController, toErrorInfo } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
-import { emit, toast, type LeadsEvent } from '../../events.js';
+import { emit, toast, type LeadsEvent, type ToastOptions } from '../../events.js';
 import {
   CALL_STATUS_LABELS,
   callDate,
@@ -26,6 +26,7 @@ import {
 import { changeLeadStatus } from '../../leads/status-actions.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { messageIcon, phoneIcon } from '../lead-card/icons.js';
+import type { LeadsToaster } from '../leads-toaster/leads-toaster.js';
 import { styles } from './lead-detail.styles.js';
 
 const mailIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><rect x="3" y="5" width="18" height="14" rx="2"/><path d="m3 7 9 6 9-6"/></svg>`;
@@ -140,6 +141,7 @@ export function describeEvent(e: LeadEvent): string {
  * @csspart sms-button - SMS.
  * @csspart close-button - Close.
  * @csspart composer - The sms-composer opened by a standalone detail.
+ * @csspart toaster - Toasts shown while the dialog is open.
  *
  * @cssprop --leads-detail-width - Width of the dialog on wide screens (920px); full-screen under 600px.
  * @cssprop --leads-modal-bg - Dialog background (defaults to --leads-color-surface).
@@ -164,6 +166,7 @@ export class LeadDetail extends LitElement {
   );
 
   @query('dialog') private dialog?: HTMLDialogElement;
+  @query('leads-toaster') private toaster?: LeadsToaster;
   @query('.close-x') private closeX?: HTMLButtonElement;
   @query('textarea.note-input') private noteInput?: HTMLTextAreaElement;
 
@@ -532,6 +535,14 @@ export class LeadDetail extends LitElement {
   }
 
   /** Refetch the lead. */
+  /**
+   * Shows a toast inside this dialog. A modal dialog makes the rest of the page inert, so the board routes toasts here
+   * while the dialog is open: they stay visible and their buttons (Undo) stay usable.
+   */
+  showToast(options: ToastOptions): void {
+    this.toaster?.show(options);
+  }
+
   refresh(): Promise<void> {
     return this.load({ silent: true });
   }
@@ -863,6 +874,7 @@ export class LeadDetail extends LitElement {
       ${this.ownComposer && lead
         ? html`<sms-composer part="composer" .lead=${lead} .leadId=${lead.id} open @dialog-close=${this.onComposerClose}></sms-composer>`
         : nothing}
+      <leads-toaster part="toaster"></leads-toaster>
     </dialog>`;
   }
 }

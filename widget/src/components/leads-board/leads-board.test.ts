@@ -214,6 +214,29 @@ describe('leads-board', () => {
       expect((board.shadowRoot!.querySelector('sms-composer') as HTMLElement & { leadId: string }).leadId).to.equal(cards(board)[0].lead!.id);
     });
 
+    it('routes toasts into the open dialog, where they stay usable, and a closing composer\'s toast to the dialog underneath', async () => {
+      const { board } = await renderBoard(manyLeads(2));
+      const region = (el: Element) => text(el.shadowRoot!.querySelector('leads-toaster')!.shadowRoot!.querySelector('[part="region"]'));
+      cards(board)[0].open();
+      await waitFor(() => board.shadowRoot!.querySelector('lead-detail'));
+      const detail = board.shadowRoot!.querySelector('lead-detail')!;
+      await waitFor(() => detail.open);
+      detail.dispatchEvent(new CustomEvent('toast-show', { detail: { message: 'From the detail' }, bubbles: true, composed: true }));
+      await waitFor(() => region(detail).includes('From the detail'), 'toast inside the detail');
+      expect(region(board)).to.not.contain('From the detail');
+      // A toaster inside the modal dialog is part of its subtree: not inert, so its buttons can be pressed.
+      const inner = detail.shadowRoot!.querySelector('leads-toaster')!;
+      expect(inner.closest('dialog')?.open).to.equal(true);
+
+      cards(board)[1].shadowRoot!.querySelector<HTMLButtonElement>('[part="sms-button"]')!.click();
+      await waitFor(() => board.shadowRoot!.querySelector('sms-composer'));
+      const composer = board.shadowRoot!.querySelector('sms-composer')!;
+      await waitFor(() => composer.open);
+      composer.dispatchEvent(new CustomEvent('toast-show', { detail: { message: 'Sent, closing', outlivesDialog: true }, bubbles: true, composed: true }));
+      await waitFor(() => region(detail).includes('Sent, closing'), 'the closing composer\'s toast lands in the detail');
+      expect(region(composer)).to.not.contain('Sent, closing');
+    });
+
     it('shows "Lead marked as booked" in its toaster and updates the card', async () => {
       const { board } = await renderBoard([makeLead({ name: 'Booker', leadStatus: 'new' })]);
       const changed = oneEvent(board, 'lead-status-change');

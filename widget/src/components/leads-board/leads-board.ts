@@ -374,9 +374,16 @@ export class LeadsBoard extends LitElement {
     this.load();
   }
 
+  /**
+   * Toasts go to the topmost open dialog (a modal dialog makes the board's own toaster inert and dims it), unless the
+   * toast outlives the dialog that raised it (the composer closing after a send): then to the one underneath, or the board.
+   */
   private onToast = (event: LeadsEvent<'toast-show'>): void => {
     event.stopPropagation();
-    this.toaster?.show(event.detail);
+    const dialogs = [this.renderRoot.querySelector('sms-composer'), this.renderRoot.querySelector('lead-detail')];
+    const target = dialogs.find((d) => d?.open && !(event.detail.outlivesDialog && event.composedPath().includes(d)));
+    if (target) target.showToast(event.detail);
+    else this.toaster?.show(event.detail);
   };
 
   private onLeadOpen = (event: LeadsEvent<'lead-open'>): void => {

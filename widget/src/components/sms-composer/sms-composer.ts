@@ -9,9 +9,10 @@ import { toErrorInfo } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
-import { emit, toast, type ApiErrorInfo } from '../../events.js';
+import { emit, toast, type ApiErrorInfo, type ToastOptions } from '../../events.js';
 import { formatPhone, optOutSourceLabel } from '../../format.js';
 import { buttons, tokens } from '../../styles/tokens.js';
+import type { LeadsToaster } from '../leads-toaster/leads-toaster.js';
 import { styles } from './sms-composer.styles.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -88,6 +89,7 @@ function isValidZone(zone: string | null | undefined): zone is string {
  * @csspart footer - The buttons.
  * @csspart send-button - Send.
  * @csspart cancel-button - Cancel.
+ * @csspart toaster - Toasts shown while the dialog is open.
  *
  * @cssprop --leads-composer-width - Width of the dialog on wide screens (520px); full-screen under 600px.
  * @cssprop --leads-modal-bg - Dialog background (defaults to --leads-color-surface).
@@ -103,6 +105,7 @@ export class SmsComposer extends LitElement {
   );
 
   @query('dialog') private dialog?: HTMLDialogElement;
+  @query('leads-toaster') private toaster?: LeadsToaster;
   @query('textarea') private textarea?: HTMLTextAreaElement;
   @query('.close-x') private closeX?: HTMLButtonElement;
 
@@ -213,6 +216,14 @@ export class SmsComposer extends LitElement {
   }
 
   /** Send the text. The same text keeps its Idempotency-Key across retries, so it is sent at most once. */
+  /**
+   * Shows a toast inside this dialog. A modal dialog makes the rest of the page inert, so the board routes toasts here
+   * while the dialog is open: they stay visible and their buttons (Undo) stay usable.
+   */
+  showToast(options: ToastOptions): void {
+    this.toaster?.show(options);
+  }
+
   async send(): Promise<void> {
     if (!this.canSend) return;
     const body = this.body;
@@ -233,7 +244,7 @@ export class SmsComposer extends LitElement {
             ? 'SMS scheduled for the end of quiet hours'
             : 'SMS sent successfully';
       emit(this, 'sms-sent', { lead: this.lead, sms: reply.sms, scheduled: reply.scheduled });
-      toast(this, { variant: 'success', message });
+      toast(this, { variant: 'success', message, outlivesDialog: true });
       this.idempotencyKey = null;
       this.keyBody = null;
       this.sending = false;
@@ -398,6 +409,7 @@ export class SmsComposer extends LitElement {
           ${this.sending ? html`<span class="spinner" aria-hidden="true"></span>Sending…` : 'Send'}
         </button>
       </footer>
+      <leads-toaster part="toaster"></leads-toaster>
     </dialog>`;
   }
 }
