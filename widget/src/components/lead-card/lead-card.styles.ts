@@ -71,31 +71,6 @@ export const styles = css`
     margin: 0 0 6px;
     font-size: 1em;
   }
-  .why ul {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-    display: grid;
-    gap: 6px;
-  }
-  .rule {
-    display: flex;
-    justify-content: space-between;
-    gap: 8px;
-    font-weight: 600;
-  }
-  .points {
-    font-variant-numeric: tabular-nums;
-  }
-  .points.neg {
-    color: var(--_danger);
-  }
-  .quote {
-    margin: 2px 0 0;
-    color: var(--_muted);
-    font-style: italic;
-    font-weight: 400;
-  }
   .body {
     display: flex;
     flex-direction: column;

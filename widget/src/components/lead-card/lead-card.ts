@@ -11,13 +11,12 @@ import { emit } from '../../events.js';
 import {
   formatPhone,
   relativeTime,
-  ruleLabel,
-  signedPoints,
   statusLabel,
   TIER_INFO,
   tierOf,
 } from '../../format.js';
 import { changeLeadStatus } from '../../leads/status-actions.js';
+import { scoreRuleStyles, scoreRulesTemplate } from '../../leads/score-view.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { clockIcon, messageIcon, phoneIcon } from './icons.js';
 import { styles } from './lead-card.styles.js';
@@ -62,7 +61,7 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  * @cssprop --leads-warm-accent - The left edge of a Warm card.
  */
 export class LeadCard extends LitElement {
-  static override styles = [tokens, buttons, badges, styles];
+  static override styles = [tokens, buttons, badges, scoreRuleStyles, styles];
 
   private readonly calls = new CallController(this, {
     api: () => this.api,
@@ -187,19 +186,7 @@ export class LeadCard extends LitElement {
     const b = lead.scoreBreakdown;
     return html`<div class="why" id="why" part="explanation">
       <h4>Why ${lead.leadScore}?</h4>
-      ${b && b.rules.length
-        ? html`<ul>
-            ${b.rules.map(
-              (r) => html`<li>
-                <div class="rule">
-                  <span>${ruleLabel(r.rule)}${r.matches.length ? html`: ${r.matches.map((m) => `“${m}”`).join(', ')}` : nothing}</span>
-                  <span class="points ${r.points < 0 ? 'neg' : ''}">${signedPoints(r.points, r.rule)}</span>
-                </div>
-                ${r.quotes.slice(0, 2).map((q) => html`<p class="quote">“${q}”</p>`)}
-              </li>`,
-            )}
-          </ul>`
-        : html`<p class="quote">Not scored from a call yet: every lead starts at 50.</p>`}
+      ${scoreRulesTemplate(b, { maxQuotes: 2 })}
     </div>`;
   }
 

@@ -138,28 +138,6 @@ export const styles = css`
     display: grid;
     gap: 8px;
   }
-  .rule {
-    display: flex;
-    justify-content: space-between;
-    gap: 10px;
-    font-weight: 600;
-  }
-  .points {
-    font-variant-numeric: tabular-nums;
-    color: var(--_success);
-  }
-  .points.neg {
-    color: var(--_danger);
-  }
-  .points.base {
-    color: var(--_text);
-  }
-  .quote {
-    margin: 2px 0 0;
-    color: var(--_muted);
-    font-style: italic;
-    overflow-wrap: anywhere;
-  }
   /* Calls */
   .call {
     border: 1px solid var(--_border);

@@ -17,13 +17,12 @@ import {
   duration,
   formatPhone,
   relativeTime,
-  ruleLabel,
-  signedPoints,
   statusLabel,
   TIER_INFO,
   tierOf,
 } from '../../format.js';
 import { changeLeadStatus } from '../../leads/status-actions.js';
+import { scoreRuleStyles, scoreRulesTemplate } from '../../leads/score-view.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { messageIcon, phoneIcon } from '../lead-card/icons.js';
 import type { LeadsToaster } from '../leads-toaster/leads-toaster.js';
@@ -151,7 +150,7 @@ export function describeEvent(e: LeadEvent): string {
  * @cssprop --leads-appointment-cancelled - Colour of a cancelled appointment (danger).
  */
 export class LeadDetail extends LitElement {
-  static override styles = [tokens, buttons, badges, modalTokens, modalStyles, styles];
+  static override styles = [tokens, buttons, badges, modalTokens, modalStyles, scoreRuleStyles, styles];
 
   private readonly calls = new CallController(this, {
     api: () => this.api,
@@ -645,20 +644,7 @@ export class LeadDetail extends LitElement {
     const b = detail.scoreBreakdown;
     return html`<section part="score-explanation" aria-labelledby="why-h">
       <h3 id="why-h">Why ${detail.leadScore}?</h3>
-      ${b && b.rules.length
-        ? html`<ul class="plain rules">
-            ${b.rules.map(
-              (r) => html`<li>
-                <div class="rule">
-                  <span>${ruleLabel(r.rule)}${r.matches.length ? html`: ${r.matches.map((m) => `“${m}”`).join(', ')}` : nothing}</span>
-                  <span class="points ${r.rule === 'base' ? 'base' : r.points < 0 ? 'neg' : ''}">${signedPoints(r.points, r.rule)}</span>
-                </div>
-                ${r.quotes.slice(0, 3).map((q) => html`<p class="quote">“${q}”</p>`)}
-              </li>`,
-            )}
-          </ul>
-          ${b.raw !== b.score ? html`<p class="muted">Total ${b.raw}, capped at ${b.score}.</p>` : nothing}`
-        : html`<p class="muted">Not scored from a call yet: every lead starts at 50.</p>`}
+      ${scoreRulesTemplate(b, { maxQuotes: 3, listClass: 'rules' })}
     </section>`;
   }
 
