@@ -31,7 +31,7 @@ import { createOrganization } from '../server/src/orgs/service.js';
 import { normalisePhone } from '../server/src/leads/phone.js';
 import { BOARD_SORT, boardFilter, type BoardFilter, type ContactDoc } from '../server/src/leads/repository.js';
 import { COLLECTIONS } from '../server/src/db/indexes.js';
-import type { LeadStatus, ScoreBreakdown } from '../server/src/contracts.js';
+import type { LeadStatus, ScoreBreakdown } from '../core/contracts.js';
 import { DEFAULT_KEYWORD_SETTINGS } from '../server/src/scoring/keywords.js';
 import { scoreConversation } from '../server/src/scoring/score.js';
 import { buildCorpus } from './scoring.bench.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { MongoClient, ObjectId } from 'mongodb';
-import { startEngine } from '../server/src/db/engine/index.js';
+import { startEngine } from '../engine/index.js';
 
 type Report = (section: string, rows: Array<Record<string, string | number>>) => void;
 

@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_KEYWORD_SETTINGS } from '../server/src/scoring/keywords.js';
 import { keywordPattern, scoreConversation, type TranscriptLine } from '../server/src/scoring/score.js';
-import { personalise, SCENARIOS } from '../server/src/telephony/sandbox/scenarios.js';
+import { personalise, SCENARIOS } from '../sandbox/scenarios.js';
 
 type Report = (section: string, rows: Array<Record<string, string | number>>) => void;
 

@@ -2,7 +2,7 @@
  * The words of the demo seed: names, services, web-form enquiries and call scripts for a New York aesthetics clinic.
  * Pure data and small template functions; demo/seed.ts draws from them with a seeded PRNG.
  */
-import type { Tier } from '../server/src/contracts.js';
+import type { Tier } from '../core/contracts.js';
 
 export const FIRST_NAMES = [
   'Emma', 'Olivia', 'Ava', 'Sophia', 'Isabella', 'Mia', 'Charlotte', 'Amelia', 'Harper', 'Evelyn', 'Abigail', 'Emily',

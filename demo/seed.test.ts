@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MongoClient, type Db } from 'mongodb';
-import { LEAD_STATUSES, tierOf, type Lead, type LeadDetail, type LeadStatus, type Tier } from '../server/src/contracts.js';
+import { LEAD_STATUSES, type Lead, type LeadDetail, type LeadStatus, type Tier } from '../core/contracts.js';
+import { tierOf } from '../core/tiers.js';
 import { COLLECTIONS } from '../server/src/db/indexes.js';
 import type { ContactDoc } from '../server/src/leads/repository.js';
 import type { CallDoc } from '../server/src/calls/repository.js';

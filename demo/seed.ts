@@ -16,7 +16,8 @@
  * - _ids are derived from the PRNG (salted with the org id), so the board's _id tie-break is stable between runs.
  */
 import { ObjectId, type Db } from 'mongodb';
-import { tierOf, type CallMessage, type LeadEvent, type LeadStatus, type ScoreBreakdown, type Tier, type AppointmentStatus } from '../server/src/contracts.js';
+import { tierOf } from '../core/tiers.js';
+import { type CallMessage, type LeadEvent, type LeadStatus, type ScoreBreakdown, type Tier, type AppointmentStatus } from '../core/contracts.js';
 import { COLLECTIONS } from '../server/src/db/indexes.js';
 import type { ContactDoc } from '../server/src/leads/repository.js';
 import type { CallDoc } from '../server/src/calls/repository.js';

@@ -2,7 +2,7 @@
  * The demo clinic and its staff. Shared by the seed (who did what in the history) and the sample CRM
  * (the user switcher mints embed tokens for these users).
  */
-import type { EmbedUser } from '../server/src/contracts.js';
+import type { EmbedUser } from '../core/contracts.js';
 
 export const DEMO_CLINIC = {
   name: 'Radiance Aesthetics',

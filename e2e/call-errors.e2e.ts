@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Locator, Page } from 'playwright-core';
-import type { Lead } from '../server/src/contracts.js';
+import type { Lead } from '../core/contracts.js';
 import { Board, claimLead, e2e, OPEN_STATUSES, openUser, SANDBOX_TWILIO, type UserPage } from './support.js';
 
 const callable = (l: Lead) => l.phoneValid && OPEN_STATUSES.has(l.leadStatus) && !l.activeCallId && l.consent?.calls !== false;

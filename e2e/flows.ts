@@ -2,7 +2,7 @@
  * User flows shared by several specs: the morning routine runs on a desktop and on a phone-sized viewport.
  */
 import { strict as assert } from 'node:assert';
-import type { Lead } from '../server/src/contracts.js';
+import type { Lead } from '../core/contracts.js';
 import { AGENT, assertInOrder, Board, claimLead, e2e, OPEN_STATUSES, openUser, recordCallStates } from './support.js';
 
 const STATUS = { new: 'New', contacted: 'Contacted', qualified: 'Qualified', booked: 'Booked', converted: 'Converted', lost: 'Lost' } as const;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { Lead } from '../server/src/contracts.js';
+import type { Lead } from '../core/contracts.js';
 import { Board, e2e, openUser, type UserPage } from './support.js';
 
 const digitsOf = (s: string) => s.replace(/\D/g, '');

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strict as assert } from 'node:assert';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
-import type { Lead, LeadDetail, LeadPage, SessionInfo } from '../server/src/contracts.js';
+import type { Lead, LeadDetail, LeadPage, SessionInfo } from '../core/contracts.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const ARTIFACTS = join(ROOT, 'artifacts/e2e');

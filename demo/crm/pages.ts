@@ -2,7 +2,7 @@
  * The CRM's pages: plain server-rendered HTML with no inline script or style (the pages run under a strict CSP).
  * Every dynamic value goes through `esc`.
  */
-import type { EmbedUser, Lead, LeadPage } from '../../server/src/contracts.js';
+import type { EmbedUser, Lead, LeadPage } from '../../core/contracts.js';
 import { CRM_USERS } from '../users.js';
 
 export interface PageContext {

@@ -13,7 +13,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import type { EmbedTokenReply, Lead, LeadPage } from '../../server/src/contracts.js';
+import type { EmbedTokenReply, Lead, LeadPage } from '../../core/contracts.js';
 import { CRM_USERS } from '../users.js';
 import { dashboardPage, leadsPage, notFoundPage, patientsPage, reactPage, settingsPage, type PageContext } from './pages.js';
 

@@ -14,7 +14,7 @@ import { attachRealtime, type Realtime } from './realtime/socket.js';
 import { OrganizationCache } from './orgs/service.js';
 import { OrganizationRepository } from './orgs/repository.js';
 import { parseEncryptionKey } from './telephony/crypto.js';
-import { startTelephonySandbox, type SandboxDelays, type TelephonySandbox } from './telephony/sandbox/index.js';
+import { startTelephonySandbox, type SandboxDelays, type TelephonySandbox } from '../../sandbox/index.js';
 
 export interface RunningServer {
   url: string;

@@ -3,7 +3,7 @@
  * `leads-board` provides all three; elements consume them (values arrive on connect, not in constructors).
  */
 import { createContext } from '@lit/context';
-import type { SessionInfo } from '../../server/src/contracts.js';
+import type { SessionInfo } from '../../core/contracts.js';
 import type { LeadsApiClient } from './api/client.js';
 import type { LiveUpdates } from './api/live.js';
 

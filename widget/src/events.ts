@@ -8,7 +8,7 @@
  * Shoelace's `sl-request-close`: lead-status-change-request, call-start-request, sms-compose-request.
  * `lead-open` is cancelable too: preventing it stops the board from opening its own `lead-detail`.
  */
-import type { Call, Lead, LeadStatus, SmsLog } from '../../server/src/contracts.js';
+import type { Call, Lead, LeadStatus, SmsLog } from '../../core/contracts.js';
 
 export interface ApiErrorInfo {
   status: number;

@@ -1,6 +1,9 @@
 /** Display formats shared by every element (English, as the seed). Pure functions; `now` is injectable for tests. */
-import { STATUS_LABELS } from '../../server/src/leads/workflow.js';
-import { OPT_OUT_SOURCES, type LeadStatus, type Tier } from '../../server/src/contracts.js';
+import { STATUS_LABELS } from '../../core/workflow.js';
+import type { LeadStatus, Tier } from '../../core/contracts.js';
+import { TIER_TABLE, tierOf } from '../../core/tiers.js';
+import { isE164 } from '../../core/phone.js';
+import { optOutSourceLabel } from '../../core/opt-out.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -84,23 +87,14 @@ export function formatPhone(phone: string | null | undefined): string {
   return phone;
 }
 
-/** True for an E.164 number: "+", a country code not starting with 0, 8 to 15 digits in all. */
-export function isE164(phone: string | null | undefined): boolean {
-  return !!phone && /^\+[1-9]\d{7,14}$/.test(phone);
-}
-
-export const tierOf = (score: number): Tier => (score >= 80 ? 'hot' : score >= 50 ? 'warm' : 'cold');
-
-export const TIER_INFO: Record<Tier, { label: string; emoji: string; range: string }> = {
-  hot: { label: 'Hot', emoji: '🔥', range: '80+' },
-  warm: { label: 'Warm', emoji: '☀️', range: '50-79' },
-  cold: { label: 'Cold', emoji: '❄️', range: '<50' },
-};
+/** The core's rules the elements format with (core/phone.ts, core/tiers.ts, core/opt-out.ts): one definition each. */
+export { isE164, tierOf, optOutSourceLabel };
+export const TIER_INFO = TIER_TABLE;
 
 export const tierLabel = (tier: Tier): string => TIER_INFO[tier].label;
 export const tierEmoji = (tier: Tier): string => TIER_INFO[tier].emoji;
 
-/** The workflow's own labels (server/src/leads/workflow.ts is browser-safe: types and constants only). */
+/** The workflow's own labels (core/workflow.ts). */
 export { STATUS_LABELS };
 
 export const statusLabel = (status: LeadStatus): string => STATUS_LABELS[status] ?? status;
@@ -130,8 +124,3 @@ export const CALL_STATUS_LABELS: Record<string, string> = {
   ended: 'Call ended',
   failed: 'Call failed',
 };
-
-/** How a lead's opt-out came about, in words (the API keeps a code in smsOptOut.source). */
-export function optOutSourceLabel(source: string): string {
-  return OPT_OUT_SOURCES[source] ?? source.replace(/[-_]/g, ' ');
-}

@@ -42,4 +42,4 @@ export type {
   ScoreRule,
   SessionInfo,
   EmbedUser,
-} from '../../server/src/contracts.js';
+} from '../../core/contracts.js';

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import type { EmbedUser } from '../contracts.js';
+import type { EmbedUser } from '../../../core/contracts.js';
 import { forbidden, unauthenticated, AppError } from '../http/errors.js';
 import type { Organization } from '../orgs/repository.js';
 import type { OrganizationCache } from '../orgs/service.js';

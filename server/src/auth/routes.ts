@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { EmbedTokenReply, SessionInfo } from '../contracts.js';
+import type { EmbedTokenReply, SessionInfo } from '../../../core/contracts.js';
 import { validate } from '../http/validate.js';
 import type { OrganizationRepository } from '../orgs/repository.js';
 import { auth, authenticateSecretKey } from './middleware.js';

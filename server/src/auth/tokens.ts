@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import type { EmbedUser, Role } from '../contracts.js';
+import type { EmbedUser, Role } from '../../../core/contracts.js';
 import { unauthenticated } from '../http/errors.js';
 
 const ISSUER = 'live-leads';

@@ -1,5 +1,5 @@
 import { ObjectId, type Db, type Filter } from 'mongodb';
-import type { Call, CallMessage, CallStatus } from '../contracts.js';
+import type { Call, CallMessage, CallStatus } from '../../../core/contracts.js';
 import { COLLECTIONS } from '../db/indexes.js';
 import { iso, toObjectId } from '../db/plain.js';
 

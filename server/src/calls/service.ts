@@ -1,5 +1,5 @@
-import type { Call, CallStatus, Lead } from '../contracts.js';
-import { tierOf } from '../contracts.js';
+import type { Call, CallStatus, Lead } from '../../../core/contracts.js';
+import { crossedIntoHot } from '../../../core/tiers.js';
 import { badGateway, conflict, notFound, unprocessable } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import type { Actor } from '../leads/service.js';
@@ -229,7 +229,7 @@ export class CallService {
       await this.deps.events.add(orgId, { contactId: lead.id, type: 'status_changed', from: previous.leadStatus, to: lead.leadStatus, actor: SYSTEM_ACTOR, detail: 'First answered call', at: now });
     }
     this.deps.broadcaster.publish(orgId, 'lead:updated', { lead });
-    if (tierOf(previous.leadScore) !== 'hot' && lead.tier === 'hot') this.deps.broadcaster.publish(orgId, 'lead:hot', { lead });
+    if (crossedIntoHot(previous.leadScore, lead.leadScore)) this.deps.broadcaster.publish(orgId, 'lead:hot', { lead });
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Db, IndexDescription } from 'mongodb';
+import { BOARD_ORDER } from '../../../core/board.js';
 
 /** Every collection the product uses, named in one place. */
 export const COLLECTIONS = {
@@ -16,7 +17,6 @@ export const COLLECTIONS = {
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
-const BOARD_ORDER = { leadScore: -1, lastContactAt: 1, _id: 1 } as const;
 
 /**
  * Every index, named, per collection. Each query shape the repositories issue is served by one of these following the

@@ -25,7 +25,7 @@ export async function connectDatabase(
   let uri: string | undefined = config.MONGODB_URI;
   let stopEngine: (() => Promise<void>) | undefined;
   if (!uri) {
-    const { startEngine } = await import('./engine/index.js');
+    const { startEngine } = await import('../../../engine/index.js');
     const dataDir = config.LEADS_DATA_DIR === 'memory' ? undefined : config.LEADS_DATA_DIR;
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const engine = await startEngine({ dataDir, port: 0 });

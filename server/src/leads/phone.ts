@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { phoneDigits } from '../../../core/phone.js';
 
 export interface NormalisedPhone {
   /** E.164 when valid, otherwise the input trimmed, exactly as entered. */
@@ -13,9 +14,9 @@ export function normalisePhone(input: string, defaultCountry: string): Normalise
   const trimmed = input.trim();
   const parsed = parsePhoneNumberFromString(trimmed, defaultCountry as CountryCode);
   if (parsed && parsed.isValid()) {
-    return { phone: parsed.number, valid: true, digits: parsed.number.replace(/\D/g, '') };
+    return { phone: parsed.number, valid: true, digits: phoneDigits(parsed.number) };
   }
-  return { phone: trimmed, valid: false, digits: trimmed.replace(/\D/g, '') };
+  return { phone: trimmed, valid: false, digits: phoneDigits(trimmed) };
 }
 
-export const isE164 = (phone: string): boolean => /^\+[1-9]\d{6,14}$/.test(phone);
+export { isE164 } from '../../../core/phone.js';

@@ -1,5 +1,7 @@
 import { ObjectId, type Db, type Filter, type FindCursor } from 'mongodb';
-import { tierOf, type Consent, type Lead, type LeadStatus, type ScoreBreakdown, type Tier } from '../contracts.js';
+import type { Consent, Lead, LeadStatus, ScoreBreakdown, Tier } from '../../../core/contracts.js';
+import { BOARD_ORDER } from '../../../core/board.js';
+import { tierOf, tierScoreRange } from '../../../core/tiers.js';
 import { COLLECTIONS } from '../db/indexes.js';
 import { iso, toObjectId } from '../db/plain.js';
 
@@ -31,13 +33,8 @@ export interface ContactDoc {
   version: number;
 }
 
-export const BOARD_SORT = { leadScore: -1, lastContactAt: 1, _id: 1 } as const;
+export const BOARD_SORT = BOARD_ORDER;
 
-const TIER_RANGES: Record<Tier, { $gte?: number; $lt?: number }> = {
-  hot: { $gte: 80 },
-  warm: { $gte: 50, $lt: 80 },
-  cold: { $lt: 50 },
-};
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
@@ -55,7 +52,7 @@ export interface BoardFilter {
 export function boardFilter(orgId: string, f: BoardFilter): Filter<ContactDoc> {
   const filter: Filter<ContactDoc> = { orgId };
   if (f.status) filter.leadStatus = f.status;
-  if (f.tier) filter.leadScore = TIER_RANGES[f.tier];
+  if (f.tier) filter.leadScore = tierScoreRange(f.tier);
   const q = f.q?.trim();
   if (q) {
     const digits = q.replace(/\D/g, '');

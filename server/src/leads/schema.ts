@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LEAD_STATUSES, TIERS } from '../contracts.js';
+import { LEAD_STATUSES, TIERS } from '../../../core/contracts.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'must be a lead id');
 export const idParams = z.object({ id: objectId });

@@ -1,14 +1,14 @@
-import type { EmbedUser, Lead, LeadDetail, LeadPage, LeadStatus, Note, Appointment } from '../contracts.js';
-import { tierOf } from '../contracts.js';
+import type { EmbedUser, Lead, LeadDetail, LeadPage, LeadStatus, Note, Appointment } from '../../../core/contracts.js';
 import { conflict, notFound, unprocessable, forbidden } from '../http/errors.js';
 import type { Broadcaster } from '../realtime/broadcaster.js';
 import type { Organization } from '../orgs/repository.js';
 import type { CallRepository } from '../calls/repository.js';
 import { normalisePhone } from './phone.js';
+import { DETAIL_LIMITS } from '../../../core/board.js';
 import type { BoardFilter, ContactRepository, NewContact } from './repository.js';
 import type { AppointmentRepository, LeadEventRepository, NoteRepository } from './timeline-repository.js';
 import type { LeadInput, ListQuery } from './schema.js';
-import { allowedTransitions, canTransition, revertRight, STATUS_LABELS } from './workflow.js';
+import { allowedTransitions, canTransition, revertRight, STATUS_LABELS } from '../../../core/workflow.js';
 
 export interface LeadServiceDeps {
   contacts: ContactRepository;
@@ -48,7 +48,7 @@ export class LeadService {
   async detail(actor: Actor, id: string): Promise<LeadDetail> {
     const lead = await this.get(actor.orgId, id);
     const [calls, appointments, notes, timeline] = await Promise.all([
-      this.deps.calls.forLead(actor.orgId, id, 5),
+      this.deps.calls.forLead(actor.orgId, id, DETAIL_LIMITS.calls),
       this.deps.appointments.forLead(actor.orgId, id),
       this.deps.notes.forLead(actor.orgId, id),
       this.deps.events.forLead(actor.orgId, id),
@@ -232,4 +232,3 @@ export class LeadService {
 }
 
 export const actorRef = (actor: Actor) => ({ id: actor.user.id, name: actor.user.name });
-export { tierOf };

@@ -1,5 +1,5 @@
 import { ObjectId, type Db } from 'mongodb';
-import type { Appointment, AppointmentStatus, LeadEvent, Note } from '../contracts.js';
+import type { Appointment, AppointmentStatus, LeadEvent, Note } from '../../../core/contracts.js';
 import { COLLECTIONS } from '../db/indexes.js';
 
 export interface LeadEventDoc {

@@ -1,8 +1,11 @@
 import type { Organization, OrganizationRepository, OrganizationSettings } from './repository.js';
 import { generateSecretKey } from '../auth/keys.js';
+import { DEFAULT_SEND_WINDOW, DEFAULT_TIME_ZONE, isTimeZone } from '../../../core/quiet-hours.js';
+
+export { isTimeZone };
 
 export const DEFAULT_SETTINGS: OrganizationSettings = {
-  quietHours: { start: '08:00', end: '21:00' },
+  quietHours: { ...DEFAULT_SEND_WINDOW },
   defaultCountry: 'US',
   keywords: null,
 };
@@ -19,7 +22,7 @@ export async function createOrganization(
   repo: OrganizationRepository,
   input: NewOrganization,
 ): Promise<{ org: Organization; secretKey: string }> {
-  const timezone = input.timezone ?? 'America/New_York';
+  const timezone = input.timezone ?? DEFAULT_TIME_ZONE;
   if (!isTimeZone(timezone)) throw new Error(`Unknown IANA time zone: ${timezone}`);
   const { key, keyId, hash } = generateSecretKey();
   const org = await repo.create({
@@ -30,15 +33,6 @@ export async function createOrganization(
     settings: { ...DEFAULT_SETTINGS, defaultCountry: input.defaultCountry ?? DEFAULT_SETTINGS.defaultCountry },
   });
   return { org, secretKey: key };
-}
-
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A short-lived cache of organisations for the per-request auth check. */

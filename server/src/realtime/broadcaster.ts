@@ -1,4 +1,4 @@
-import type { ServerToClientEvents } from '../contracts.js';
+import type { ServerToClientEvents } from '../../../core/contracts.js';
 
 export type EventName = keyof ServerToClientEvents;
 export type EventPayload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];

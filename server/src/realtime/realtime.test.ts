@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ServerToClientEvents } from '../contracts.js';
+import type { ServerToClientEvents } from '../../../core/contracts.js';
 import { startTestServer, leadBody, configureTelephony, eventually, type TestServer } from '../testing/harness.js';
 import { freePort, startRedis } from '../testing/redis.js';
 

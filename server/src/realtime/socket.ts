@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
-import type { ClientToServerEvents, EmbedUser, ServerToClientEvents } from '../contracts.js';
+import type { ClientToServerEvents, EmbedUser, ServerToClientEvents } from '../../../core/contracts.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { OrganizationCache } from '../orgs/service.js';
 import type { Logger } from '../log.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_KEYWORD_SETTINGS, keywordSettingsSchema, resolveKeywordSettings } from './keywords.js';
 import { scoreConversation, type TranscriptLine } from './score.js';
-import type { ScoreRule } from '../contracts.js';
+import type { ScoreRule } from '../../../core/contracts.js';
 
 const NOW = new Date('2025-05-06T15:04:05.000Z');
 const agent = (text: string): TranscriptLine => ({ role: 'agent', text });

@@ -30,7 +30,7 @@
  */
 import { createRequire } from 'node:module';
 import Sentiment from 'sentiment';
-import type { ScoreBreakdown, ScoreRule } from '../contracts.js';
+import type { ScoreBreakdown, ScoreRule } from '../../../core/contracts.js';
 import type { KeywordSettings } from './keywords.js';
 
 export interface TranscriptLine {

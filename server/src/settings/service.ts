@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SessionInfo } from '../contracts.js';
+import type { SessionInfo } from '../../../core/contracts.js';
 import { AppError, badGateway, unprocessable } from '../http/errors.js';
 import type { Actor } from '../leads/service.js';
 import { isE164, normalisePhone } from '../leads/phone.js';

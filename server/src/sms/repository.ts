@@ -1,5 +1,5 @@
 import { ObjectId, type Db, type Filter } from 'mongodb';
-import type { SmsLog, SmsStatus } from '../contracts.js';
+import type { SmsLog, SmsStatus } from '../../../core/contracts.js';
 import { COLLECTIONS } from '../db/indexes.js';
 import { iso } from '../db/plain.js';
 

@@ -1,4 +1,4 @@
-import type { SmsLog, SmsSendReply } from '../contracts.js';
+import type { SmsLog, SmsSendReply } from '../../../core/contracts.js';
 import { AppError, conflict, notFound, unprocessable } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import type { Actor } from '../leads/service.js';
@@ -10,11 +10,13 @@ import type { OrganizationRepository } from '../orgs/repository.js';
 import type { Broadcaster } from '../realtime/broadcaster.js';
 import type { ProviderFactory } from '../settings/providers.js';
 import type { IntegrationRepository, TwilioIntegrationDoc } from '../settings/repository.js';
-import { nextAllowedSendTime } from '../telephony/quiet-hours.js';
-import { countSegments, MAX_SMS_CHARACTERS } from '../telephony/segments.js';
-import { classifyInbound, describeTwilioErrorCode, mapTwilioError, sendSms } from '../telephony/twilio.js';
+import { DEFAULT_SEND_WINDOW, nextAllowedSendTime } from '../../../core/quiet-hours.js';
+import { countSegments, MAX_SMS_CHARACTERS } from '../../../core/segments.js';
+import { describeTwilioErrorCode, mapTwilioError, sendSms } from '../telephony/twilio.js';
 import { statusesBefore, toSms, type SmsDoc, type SmsRepository } from './repository.js';
-import { OPT_OUT_SOURCES, type SmsStatus } from '../contracts.js';
+import type { SmsStatus } from '../../../core/contracts.js';
+import { classifyInbound, optOutSourceLabel, TWILIO_UNSUBSCRIBED_CODE, type OptOutSource } from '../../../core/opt-out.js';
+import { sendZone } from '../../../core/quiet-hours.js';
 
 const SYSTEM = { id: 'system:sms', name: 'SMS' };
 
@@ -73,8 +75,8 @@ export class SmsService {
     }
     const now = this.deps.now();
     const org = await this.deps.orgs.findById(orgId);
-    const timeZone = lead.timezone ?? org?.timezone ?? 'America/New_York';
-    const window = org?.settings.quietHours ?? { start: '08:00', end: '21:00' };
+    const timeZone = sendZone(lead.timezone, org?.timezone).zone;
+    const window = org?.settings.quietHours ?? DEFAULT_SEND_WINDOW;
     const scheduledFor = nextAllowedSendTime(now, timeZone, window);
 
     let doc: SmsDoc;
@@ -177,7 +179,7 @@ export class SmsService {
     const now = this.deps.now();
     const lead = await this.deps.contacts.update(orgId, leadId, { set: { smsOptOut: { at: now, source } } }, now);
     if (!lead) return;
-    await this.deps.events.add(orgId, { contactId: leadId, type: 'opted_out', from: null, to: null, actor: SYSTEM, detail: OPT_OUT_SOURCES[source] ?? source, at: now });
+    await this.deps.events.add(orgId, { contactId: leadId, type: 'opted_out', from: null, to: null, actor: SYSTEM, detail: optOutSourceLabel(source), at: now });
     this.deps.broadcaster.publish(orgId, 'lead:updated', { lead });
   }
 
@@ -233,7 +235,7 @@ export class SmsService {
       status === 'queued' ? [] : statusesBefore(status),
     );
     if (updated) this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms: toSms(updated) });
-    if (errorCode === 21610) await this.optOut(doc.orgId, doc.contactId, 'twilio-21610');
+    if (errorCode === TWILIO_UNSUBSCRIBED_CODE) await this.optOut(doc.orgId, doc.contactId, 'twilio-21610');
   }
 
   /**

@@ -254,34 +254,4 @@ export function validateTwilioWebhook(
   return twilio.validateRequest(authToken, signature, publicUrl, clean);
 }
 
-export type InboundKind = 'stop' | 'start' | 'help' | 'opt_out_request' | 'message';
-
-export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'CANCEL'] as const;
-export const OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP'] as const;
-export const HELP_KEYWORDS = ['HELP', 'INFO'] as const;
-
-const PLAIN_OPT_OUT: RegExp[] = [
-  /\b(?:stop|quit|cease|no more)\s+(?:texting|txting|messaging|contacting|calling|sending|texts|messages|calls)\b/i,
-  /\b(?:don'?t|do not|never|pls don'?t|please don'?t)\s+(?:text|txt|message|contact|call|sms)\s+me\b/i,
-  /\b(?:remove|delete|take)\s+(?:me|my number)\s+(?:off|from)\b/i,
-  /\bremove me\b/i,
-  /\bunsubscribe\b/i,
-  /\bopt(?:[\s-])?out\b/i,
-  /\bleave me alone\b/i,
-  /\blose my number\b/i,
-];
-
-/**
- * Classifies an inbound text. The keywords match the whole body, any case, ignoring surrounding spaces and punctuation
- * ("Stop." and " stop!" opt out; "Stop by tomorrow?" does not). Plain-language requests become 'opt_out_request':
- * Twilio does not block on them, so staff should review and record the opt-out.
- */
-export function classifyInbound(body: string): InboundKind {
-  const word = (body ?? '').normalize('NFKC').trim().replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '').toUpperCase();
-  if ((OPT_OUT_KEYWORDS as readonly string[]).includes(word) || word === 'STOP ALL' || word === 'OPT OUT') return 'stop';
-  if ((OPT_IN_KEYWORDS as readonly string[]).includes(word)) return 'start';
-  if ((HELP_KEYWORDS as readonly string[]).includes(word)) return 'help';
-  const text = (body ?? '').replace(/[\u2018\u2019]/g, "'");
-  if (PLAIN_OPT_OUT.some((re) => re.test(text))) return 'opt_out_request';
-  return 'message';
-}
+export { classifyInbound, type InboundKind, OPT_OUT_KEYWORDS, OPT_IN_KEYWORDS, HELP_KEYWORDS } from '../../../core/opt-out.js';

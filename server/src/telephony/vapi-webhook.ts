@@ -13,7 +13,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { CallMessage, CallStatus } from '../contracts.js';
+import type { CallMessage, CallStatus } from '../../../core/contracts.js';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Verification

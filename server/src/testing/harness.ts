@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { startServer, type RunningServer, type StartOptions } from '../main.js';
 import { createOrganization } from '../orgs/service.js';
-import type { EmbedUser } from '../contracts.js';
+import type { EmbedUser } from '../../../core/contracts.js';
 import { recordCommand } from './query-shapes.js';
 
 export interface TestServer extends RunningServer {

@@ -13,7 +13,7 @@ import type {
   SessionInfo,
   SmsSendReply,
   Tier,
-} from '../../../server/src/contracts.js';
+} from '../../../core/contracts.js';
 
 /** An async function returning a fresh embed token. Called at start and once after a 401 TOKEN_EXPIRED. */
 export type TokenProvider = () => Promise<string> | string;

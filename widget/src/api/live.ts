@@ -3,7 +3,7 @@
  * (e.g. `(url, opts) => io(url, { ...opts, autoConnect: false })` with socket.io-client). Elements receive a `LiveUpdates` through `liveContext`
  * and subscribe with `on(event, handler)`, which returns the unsubscribe function.
  */
-import type { ServerToClientEvents } from '../../../server/src/contracts.js';
+import type { ServerToClientEvents } from '../../../core/contracts.js';
 import { MiniSocket } from './socket.js';
 
 type Payload<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[K]>[0];

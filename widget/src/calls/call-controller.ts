@@ -4,7 +4,7 @@
  * POST /v1/leads/:id/calls reply and then the realtime `call:updated` events.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Call, CallStatus, Lead } from '../../../server/src/contracts.js';
+import type { Call, CallStatus, Lead } from '../../../core/contracts.js';
 import { ApiError, type LeadsApiClient } from '../api/client.js';
 import type { LiveUpdates } from '../api/live.js';
 import { emit, type ApiErrorInfo } from '../events.js';

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { Lead } from '../../../server/src/contracts.js';
+import type { Lead } from '../../../core/contracts.js';
 import { CALL_STATUS_LABELS, duration } from '../format.js';
 import type { CallController } from './call-controller.js';
 

@@ -1,5 +1,5 @@
 import { css, html, nothing } from 'lit';
-import type { ScoreBreakdown } from '../../../server/src/contracts.js';
+import type { ScoreBreakdown } from '../../../core/contracts.js';
 import { ruleLabel, signedPoints } from '../format.js';
 
 /**

@@ -2,7 +2,7 @@
  * Status changes from any element (card buttons, the detail's status control): the cancelable request event,
  * the PATCH with the status the user saw, the result event, and the toast ("Lead marked as lost" with Undo).
  */
-import type { Lead, LeadStatus } from '../../../server/src/contracts.js';
+import type { Lead, LeadStatus } from '../../../core/contracts.js';
 import { ApiError, type LeadsApiClient } from '../api/client.js';
 import { emit, toast } from '../events.js';
 import { statusLabel } from '../format.js';

@@ -4,7 +4,7 @@
  */
 import { ContextProvider } from '@lit/context';
 import { LitElement, html } from 'lit';
-import type { Call, Lead, LeadStatus, SmsLog } from '../../../server/src/contracts.js';
+import type { Call, Lead, LeadStatus, SmsLog } from '../../../core/contracts.js';
 import { LeadsApiClient } from '../api/client.js';
 import { LiveEmitter, type LiveEventMap } from '../api/live.js';
 import { apiContext, configContext, liveContext, defaultConfig, type WidgetConfig } from '../contexts.js';

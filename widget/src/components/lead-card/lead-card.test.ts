@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
-import type { Lead } from '../../../../server/src/contracts.js';
+import type { Lead } from '../../../../core/contracts.js';
 import type { LeadCard } from './lead-card.js';
 import { error, FakeBackend, FakeLive, makeCall, makeLead, waitFor } from '../../test/fixtures.js';
 import type { TestProvider } from '../../test/fixtures.js';

@@ -1,7 +1,7 @@
 import { consume } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Lead } from '../../../../server/src/contracts.js';
+import type { Lead } from '../../../../core/contracts.js';
 import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
 import { callGuideTemplate, callStateTemplate } from '../../calls/call-view.js';

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
-import type { Lead, LeadDetail as LeadDetailData, LeadEvent } from '../../../../server/src/contracts.js';
+import type { Lead, LeadDetail as LeadDetailData, LeadEvent } from '../../../../core/contracts.js';
 import type { LeadDetail } from './lead-detail.js';
 import { describeEvent, snippet } from './lead-detail.js';
 import { deepActiveElement } from '../../dialogs/modal.js';

@@ -1,8 +1,9 @@
+import { UNDO_LOST_WINDOW_MS } from '../../../../core/workflow.js';
 import { consume } from '@lit/context';
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Appointment, Call, Lead, LeadDetail as LeadDetailData, LeadEvent, LeadStatus, Note } from '../../../../server/src/contracts.js';
+import type { Appointment, Call, Lead, LeadDetail as LeadDetailData, LeadEvent, LeadStatus, Note } from '../../../../core/contracts.js';
 import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
 import { callGuideTemplate, callStateTemplate } from '../../calls/call-view.js';
@@ -30,8 +31,8 @@ import { styles } from './lead-detail.styles.js';
 
 const mailIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><rect x="3" y="5" width="18" height="14" rx="2"/><path d="m3 7 9 6 9-6"/></svg>`;
 
-/** How long the one who marked a lead lost may undo it (the server's UNDO_LOST_WINDOW_MS). */
-export const UNDO_WINDOW_MS = 10_000;
+/** How long the one who marked a lead lost may undo it (core/workflow.ts). */
+export const UNDO_WINDOW_MS = UNDO_LOST_WINDOW_MS;
 /** Calls shown in the detail (GET /v1/leads/:id returns the last 5). */
 const CALLS_SHOWN = 5;
 const SNIPPET_LENGTH = 100;

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
-import type { Lead } from '../../../../server/src/contracts.js';
+import type { Lead } from '../../../../core/contracts.js';
 import type { LeadsBoard } from './leads-board.js';
 import type { LeadCard } from '../lead-card/lead-card.js';
 import { error, FakeBackend, FakeLive, makeLead, waitFor } from '../../test/fixtures.js';

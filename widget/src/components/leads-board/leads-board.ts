@@ -2,7 +2,7 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Lead, LeadStatus, SessionInfo, Tier } from '../../../../server/src/contracts.js';
+import type { Lead, LeadStatus, SessionInfo, Tier } from '../../../../core/contracts.js';
 import { LeadsApiClient, type LeadQuery, type TokenProvider } from '../../api/client.js';
 import { LiveService, type LiveUpdates } from '../../api/live.js';
 import { apiContext, configContext, liveContext, type WidgetConfig } from '../../contexts.js';

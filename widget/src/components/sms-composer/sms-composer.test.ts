@@ -1,8 +1,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
-import type { Lead, SmsLog } from '../../../../server/src/contracts.js';
-import { nextAllowedSendTime } from '../../../../server/src/telephony/quiet-hours.js';
+import type { Lead, SmsLog } from '../../../../core/contracts.js';
+import { nextAllowedSendTime } from '../../../../core/quiet-hours.js';
 import type { SmsComposer } from './sms-composer.js';
 import { whenInZone } from './sms-composer.js';
 import { deepActiveElement } from '../../dialogs/modal.js';

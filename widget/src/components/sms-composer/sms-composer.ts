@@ -1,9 +1,9 @@
 import { consume } from '@lit/context';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import type { Lead } from '../../../../server/src/contracts.js';
-import { countSegments, MAX_SMS_CHARACTERS, type SegmentCount } from '../../../../server/src/telephony/segments.js';
-import { nextAllowedSendTime, DEFAULT_SEND_WINDOW } from '../../../../server/src/telephony/quiet-hours.js';
+import type { Lead } from '../../../../core/contracts.js';
+import { countSegments, MAX_SMS_CHARACTERS, type SegmentCount } from '../../../../core/segments.js';
+import { nextAllowedSendTime, DEFAULT_SEND_WINDOW, isTimeZone, sendZone } from '../../../../core/quiet-hours.js';
 import { newIdempotencyKey, type LeadsApiClient } from '../../api/client.js';
 import { toErrorInfo } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, type WidgetConfig } from '../../contexts.js';
@@ -53,15 +53,6 @@ export function counterText(c: SegmentCount): string {
   return parts.join(' · ');
 }
 
-function isValidZone(zone: string | null | undefined): zone is string {
-  if (!zone) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * @tagname sms-composer
@@ -168,10 +159,9 @@ export class SmsComposer extends LitElement {
 
   /** The zone quiet hours are judged in, like the server: the lead's, else the clinic's. */
   private get zone(): { zone: string; whose: "lead's" | 'clinic' } | null {
-    if (isValidZone(this.lead?.timezone)) return { zone: this.lead!.timezone!, whose: "lead's" };
     const org = this.config?.session?.org.timezone;
-    if (isValidZone(org)) return { zone: org, whose: 'clinic' };
-    return null;
+    if (!isTimeZone(this.lead?.timezone) && !isTimeZone(org)) return null;
+    return sendZone(this.lead?.timezone, org);
   }
 
   // --- event handlers -------------------------------------------------------------------------

@@ -123,3 +123,26 @@ export function nextAllowedSendTime(now: Date, timeZone: string, window: SendWin
   // Guard against DST oddities ever yielding a time in the past.
   return new Date(Math.max(at, Math.ceil((nowMs + 1) / MINUTE) * MINUTE));
 }
+
+/** A clinic's time zone when none was given at creation. */
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+
+export function isTimeZone(zone: string | null | undefined): zone is string {
+  if (!zone) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The zone quiet hours are judged in: the lead's own when it is a valid IANA zone, else the clinic's, else the default.
+ * The server (sending) and the composer (its notice) both ask this.
+ */
+export function sendZone(leadZone: string | null | undefined, clinicZone: string | null | undefined): { zone: string; whose: "lead's" | 'clinic' } {
+  if (isTimeZone(leadZone)) return { zone: leadZone, whose: "lead's" };
+  if (isTimeZone(clinicZone)) return { zone: clinicZone, whose: 'clinic' };
+  return { zone: DEFAULT_TIME_ZONE, whose: 'clinic' };
+}

@@ -7,8 +7,8 @@
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'booked', 'converted', 'lost'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
-export const TIERS = ['hot', 'warm', 'cold'] as const;
-export type Tier = (typeof TIERS)[number];
+import type { Tier } from './tiers.js';
+export { TIERS, type Tier } from './tiers.js';
 
 export type Role = 'agent' | 'admin';
 
@@ -217,10 +217,3 @@ export interface ServerToClientEvents {
 /** Clients send nothing the server acts on; the map stays empty on purpose. */
 export type ClientToServerEvents = Record<string, never>;
 
-export const tierOf = (score: number): Tier => (score >= 80 ? 'hot' : score >= 50 ? 'warm' : 'cold');
-
-/** How an opt-out came about, in words (a lead's smsOptOut.source keeps the code). */
-export const OPT_OUT_SOURCES: Record<string, string> = {
-  'inbound-stop': 'replied STOP',
-  'twilio-21610': 'Twilio reports this number unsubscribed',
-};

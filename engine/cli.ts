@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEngine } from './index.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.resolve(repoRoot, process.env.LEADS_DATA_DIR ?? '.data');
 const wanted = Number(process.env.LEADS_DB_PORT ?? 27017);
 const logger = (msg: string, extra?: object) => console.error(msg, extra ? JSON.stringify(extra) : '');

@@ -6,8 +6,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { classifyInbound } from '../twilio.js';
-import { countSegments } from '../segments.js';
+import { classifyInbound } from '../server/src/telephony/twilio.js';
+import { countSegments } from '../core/segments.js';
 import { personalise, pickScenario, SCENARIO_NAMES, type Scenario, type ScenarioName } from './scenarios.js';
 
 export interface SandboxDelays {

@@ -1,4 +1,4 @@
-import type { LeadStatus, Role } from '../contracts.js';
+import type { LeadStatus, Role } from './contracts.js';
 
 /** new -> contacted -> qualified -> booked -> converted; any of the first four -> lost. Forward skips allowed. */
 const ORDER: LeadStatus[] = ['new', 'contacted', 'qualified', 'booked', 'converted'];
