@@ -40,3 +40,11 @@ export const STATUS_LABELS: Record<LeadStatus, string> = {
   converted: 'Converted',
   lost: 'Lost',
 };
+
+/**
+ * The first successful touch (a call the lead answered, a text Twilio accepted) moves a new lead to contacted; any
+ * other status stays as it is, so a late webhook can never move a lost, converted or booked lead.
+ */
+export function statusAfterTouch(current: LeadStatus): LeadStatus | null {
+  return current === 'new' ? 'contacted' : null;
+}

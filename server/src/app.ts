@@ -5,6 +5,7 @@ import type { Db } from 'mongodb';
 import { AppError, errorMiddleware } from './http/errors.js';
 import { cors, requestLogging, securityHeaders } from './http/middleware.js';
 import type { Logger } from './log.js';
+import { LeadChanges } from './leads/changes.js';
 import { requireUser } from './auth/middleware.js';
 import { embedTokenRoutes, sessionRoutes } from './auth/routes.js';
 import type { TokenService } from './auth/tokens.js';
@@ -64,11 +65,12 @@ export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'l
   const orgCache = new OrganizationCache(repos.orgs);
   const providers = new ProviderFactory(deps.telephony, repos.integrations);
   const receipts = new WebhookReceipts(db);
-  const leads = new LeadService({ ...repos, broadcaster, now });
-  const calls = new CallService({ ...repos, providers, receipts, broadcaster, logger, now });
-  const sms = new SmsService({ ...repos, providers, broadcaster, logger, now });
+  const changes = new LeadChanges({ contacts: repos.contacts, events: repos.events, broadcaster, logger, now });
+  const leads = new LeadService({ ...repos, changes, broadcaster, now });
+  const calls = new CallService({ ...repos, changes, providers, receipts, broadcaster, logger, now });
+  const sms = new SmsService({ ...repos, changes, providers, broadcaster, logger, now });
   const settings = new SettingsService({ ...repos, orgCache, providers });
-  return { repos, orgCache, providers, leads, calls, sms, settings, now };
+  return { repos, orgCache, providers, changes, leads, calls, sms, settings, now };
 }
 
 /**

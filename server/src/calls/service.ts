@@ -1,11 +1,13 @@
 import type { Call, CallStatus, Lead } from '../../../core/contracts.js';
-import { crossedIntoHot } from '../../../core/tiers.js';
+import { statusAfterTouch } from '../../../core/workflow.js';
+import type { LeadChanges } from '../leads/changes.js';
 import { badGateway, conflict, notFound, unprocessable } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import type { Actor } from '../leads/service.js';
 import { actorRef } from '../leads/service.js';
 import { isE164 } from '../leads/phone.js';
-import type { ContactRepository } from '../leads/repository.js';
+import type { ContactRepository, ContactSet } from '../leads/repository.js';
+import type { ChangeEvent, Planner } from '../leads/changes.js';
 import type { LeadEventRepository } from '../leads/timeline-repository.js';
 import type { OrganizationRepository } from '../orgs/repository.js';
 import type { Broadcaster } from '../realtime/broadcaster.js';
@@ -22,6 +24,7 @@ const RANK: Record<CallStatus, number> = { queued: 0, ringing: 1, 'in-progress':
 const SYSTEM_ACTOR = { id: 'system:ai-agent', name: 'AI agent' };
 
 export interface CallServiceDeps {
+  changes: LeadChanges;
   calls: CallRepository;
   contacts: ContactRepository;
   events: LeadEventRepository;
@@ -75,23 +78,32 @@ export class CallService {
     const vapi = await this.deps.providers.vapi(orgId);
     if (!vapi) throw unprocessable('OUTBOUND_AGENT_NOT_CONFIGURED', 'Connect Vapi and set up the outbound AI agent: Settings > AI agent.');
 
-    const previous = lead.activeCallId;
-    if (previous) {
-      const active = await this.deps.calls.findById(orgId, previous);
+    const busy = async (activeCallId: string | null) => {
+      if (!activeCallId) return;
+      const active = await this.deps.calls.findById(orgId, activeCallId);
       if (active && ACTIVE_CALL_STATUSES.includes(active.status)) {
         throw conflict('CALL_IN_PROGRESS', `A call to ${lead.name} is already in progress.`, { call: toCall(active) });
       }
-    }
+    };
+    await busy(lead.activeCallId);
     const now = this.deps.now();
     const record = await this.deps.calls.insert(orgId, { contactId: leadId, createdBy: actor.user.id, scoreBefore: lead.leadScore }, now);
     const callId = record._id.toHexString();
-    const claimed = await this.deps.contacts.update(orgId, leadId, { set: { activeCallId: callId, lastAttemptAt: now }, expect: { activeCallId: previous } }, now);
-    if (!claimed) {
+    try {
+      // The claim: one active call per lead. The plan re-checks on the fresh lead, so a call that started in between wins.
+      await this.deps.changes.apply(
+        orgId,
+        leadId,
+        async (current) => {
+          await busy(current.activeCallId);
+          return { set: { activeCallId: callId, lastAttemptAt: now }, events: [{ type: 'call', to: 'queued', detail: 'Call started' }] };
+        },
+        { actor: actorRef(actor) },
+      );
+    } catch (err) {
       await this.deps.calls.update(orgId, record._id, { status: 'failed', error: 'Another call to this lead started at the same moment.', endedAt: now });
-      throw conflict('CALL_IN_PROGRESS', `A call to ${lead.name} is already in progress.`);
+      throw err;
     }
-    this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: claimed });
-    await this.deps.events.add(orgId, { contactId: leadId, type: 'call', from: null, to: 'queued', actor: actorRef(actor), detail: 'Call started', at: now });
 
     try {
       const placed = await placeCall(vapi, {
@@ -165,11 +177,13 @@ export class CallService {
     const updated = await this.deps.calls.update(orgId, record._id, { endedAt: now, ...set }, from);
     if (!updated) return null;
     this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
-    const released = await this.deps.contacts.update(orgId, record.contactId, { set: { activeCallId: null }, expect: { activeCallId: record._id.toHexString() } }, now);
-    if (released) this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: released });
-    if (updated.status === 'failed') {
-      await this.deps.events.add(orgId, { contactId: record.contactId, type: 'call', from: null, to: 'failed', actor: SYSTEM_ACTOR, detail: updated.error ?? updated.endedReason, at: now });
-    }
+    const callId = record._id.toHexString();
+    const failed = updated.status === 'failed';
+    await this.leadChange(orgId, record.contactId, (current) => {
+      const set = current.activeCallId === callId ? { activeCallId: null } : null;
+      if (!set && !failed) return null;
+      return { set: set ?? {}, events: failed ? [{ type: 'call', to: 'failed', detail: updated.error ?? updated.endedReason }] : [] };
+    });
     return updated;
   }
 
@@ -187,23 +201,7 @@ export class CallService {
     const leadSpoke = breakdown !== null;
     const endedAt = end.endedAt ? new Date(end.endedAt) : now;
 
-    let lead: Lead | null = null;
-    let previous: Lead | null = null;
-    for (let attempt = 0; attempt < 5 && !lead; attempt++) {
-      previous = await this.deps.contacts.findById(orgId, record.contactId);
-      if (!previous) break;
-      const set: Parameters<ContactRepository['update']>[2]['set'] = {};
-      if (previous.activeCallId === record._id.toHexString()) set.activeCallId = null;
-      if (leadSpoke) {
-        set.lastContactAt = endedAt;
-        set.leadScore = breakdown.score;
-        set.scoreBreakdown = breakdown;
-        set.services = [...new Set([...previous.services, ...breakdown.services])];
-        if (previous.leadStatus === 'new') set.leadStatus = 'contacted';
-      }
-      lead = await this.deps.contacts.update(orgId, record.contactId, { set, expect: { version: previous.version } }, now);
-    }
-
+    const callId = record._id.toHexString();
     const updated = await this.deps.calls.update(orgId, record._id, {
       status: 'ended',
       endedReason: end.endedReason,
@@ -214,22 +212,35 @@ export class CallService {
       messages,
       recordingUrl: end.recordingUrl,
       summary: end.summary,
-      scoreAfter: lead?.leadScore ?? null,
+      scoreAfter: breakdown?.score ?? null,
     });
     if (updated) this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
-    if (!lead || !previous) return;
 
     const detail = leadSpoke ? `Call answered${end.durationSec ? ` (${end.durationSec}s)` : ''}` : `Call not answered${end.endedReason ? ` (${end.endedReason})` : ''}`;
-    await this.deps.events.add(orgId, { contactId: lead.id, type: 'call', from: null, to: 'ended', actor: SYSTEM_ACTOR, detail, at: now });
-    if (breakdown) {
-      await this.deps.events.add(orgId, { contactId: lead.id, type: 'scored', from: String(previous.leadScore), to: String(breakdown.score), actor: SYSTEM_ACTOR, detail: null, at: now });
-      this.deps.broadcaster.publish(orgId, 'lead:scored', { leadId: lead.id, score: breakdown.score, previousScore: previous.leadScore, breakdown });
-    }
-    if (previous.leadStatus !== lead.leadStatus) {
-      await this.deps.events.add(orgId, { contactId: lead.id, type: 'status_changed', from: previous.leadStatus, to: lead.leadStatus, actor: SYSTEM_ACTOR, detail: 'First answered call', at: now });
-    }
-    this.deps.broadcaster.publish(orgId, 'lead:updated', { lead });
-    if (crossedIntoHot(previous.leadScore, lead.leadScore)) this.deps.broadcaster.publish(orgId, 'lead:hot', { lead });
+    await this.leadChange(orgId, record.contactId, (current) => {
+      const set: ContactSet = {};
+      if (current.activeCallId === callId) set.activeCallId = null;
+      const events: ChangeEvent[] = [{ type: 'call', to: 'ended', detail }];
+      if (!breakdown) return { set, events };
+      set.lastContactAt = endedAt;
+      set.leadScore = breakdown.score;
+      set.scoreBreakdown = breakdown;
+      set.services = [...new Set([...current.services, ...breakdown.services])];
+      const next = statusAfterTouch(current.leadStatus);
+      if (next) set.leadStatus = next;
+      events.push({ type: 'scored', from: String(current.leadScore), to: String(breakdown.score) });
+      return {
+        set,
+        events,
+        statusDetail: 'First answered call',
+        publish: (lead, previous) => [{ event: 'lead:scored', payload: { leadId: lead.id, score: breakdown.score, previousScore: previous.leadScore, breakdown } }],
+      };
+    });
+  }
+
+  /** A change the AI agent makes to a lead, through the one lead-change path (its conflicts are logged there and raised). */
+  private leadChange(orgId: string, leadId: string, plan: Planner) {
+    return this.deps.changes.apply(orgId, leadId, plan, { actor: SYSTEM_ACTOR });
   }
 
   /**

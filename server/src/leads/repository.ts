@@ -93,6 +93,9 @@ export function toLead(doc: ContactDoc): Lead {
   };
 }
 
+/** The fields a change may set (everything but the identity, the owner organisation and the version). */
+export type ContactSet = Partial<Omit<ContactDoc, '_id' | 'orgId' | 'version'>>;
+
 export type NewContact = Omit<ContactDoc, '_id' | 'orgId' | 'createdAt' | 'updatedAt' | 'version'>;
 
 export class ContactRepository {
@@ -146,7 +149,7 @@ export class ContactRepository {
   async update(
     orgId: string,
     id: string,
-    change: { set?: Partial<Omit<ContactDoc, '_id' | 'orgId' | 'version'>>; expect?: { leadStatus?: LeadStatus; version?: number; activeCallId?: string | null } },
+    change: { set?: ContactSet; expect?: { leadStatus?: LeadStatus; version?: number; activeCallId?: string | null } },
     now = new Date(),
   ): Promise<Lead | null> {
     const _id = toObjectId(id);

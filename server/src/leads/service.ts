@@ -4,6 +4,7 @@ import type { Broadcaster } from '../realtime/broadcaster.js';
 import type { Organization } from '../orgs/repository.js';
 import type { CallRepository } from '../calls/repository.js';
 import { normalisePhone } from './phone.js';
+import type { ChangeResult, LeadChanges } from './changes.js';
 import { DETAIL_LIMITS } from '../../../core/board.js';
 import type { BoardFilter, ContactRepository, NewContact } from './repository.js';
 import type { AppointmentRepository, LeadEventRepository, NoteRepository } from './timeline-repository.js';
@@ -11,6 +12,7 @@ import type { LeadInput, ListQuery } from './schema.js';
 import { allowedTransitions, canTransition, revertRight, STATUS_LABELS } from '../../../core/workflow.js';
 
 export interface LeadServiceDeps {
+  changes: LeadChanges;
   contacts: ContactRepository;
   events: LeadEventRepository;
   notes: NoteRepository;
@@ -139,66 +141,60 @@ export class LeadService {
 
   /**
    * A status change by a person: checked against the workflow, guarded against lost updates (a stale expected status
-   * or version gets 409 with the current lead), recorded on the timeline, then published.
+   * or version gets 409 with the current lead), recorded on the timeline, then published, all through the one
+   * lead-change path.
    */
   async changeStatus(actor: Actor, id: string, change: { status: LeadStatus; expectedStatus?: LeadStatus; expectedVersion?: number }): Promise<Lead> {
-    const current = await this.get(actor.orgId, id);
-    const stale = () => conflict('STALE_LEAD', 'Someone else changed this lead a moment ago. Here is its current state; check it and try again.', { lead: current });
-    if (change.expectedStatus && change.expectedStatus !== current.leadStatus) throw stale();
-    if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) throw stale();
-    if (!canTransition(current.leadStatus, change.status)) {
-      throw unprocessable(
-        'INVALID_TRANSITION',
-        current.leadStatus === change.status
-          ? `This lead is already ${STATUS_LABELS[change.status].toLowerCase()}.`
-          : `A ${STATUS_LABELS[current.leadStatus].toLowerCase()} lead cannot be moved to ${STATUS_LABELS[change.status].toLowerCase()}.`,
-        { from: current.leadStatus, to: change.status, allowed: allowedTransitions(current.leadStatus) },
-      );
-    }
-    const now = this.deps.now();
-    const lost = change.status === 'lost' ? { lostFrom: current.leadStatus, lostBy: actor.user.id, lostAt: now } : {};
-    const updated = await this.deps.contacts.update(
+    const result = await this.deps.changes.apply(
       actor.orgId,
       id,
-      { set: { leadStatus: change.status, ...lost }, expect: { leadStatus: current.leadStatus, version: current.version } },
-      now,
+      (current) => {
+        if (!canTransition(current.leadStatus, change.status)) {
+          throw unprocessable(
+            'INVALID_TRANSITION',
+            current.leadStatus === change.status
+              ? `This lead is already ${STATUS_LABELS[change.status].toLowerCase()}.`
+              : `A ${STATUS_LABELS[current.leadStatus].toLowerCase()} lead cannot be moved to ${STATUS_LABELS[change.status].toLowerCase()}.`,
+            { from: current.leadStatus, to: change.status, allowed: allowedTransitions(current.leadStatus) },
+          );
+        }
+        const lost = change.status === 'lost' ? { lostFrom: current.leadStatus, lostBy: actor.user.id, lostAt: this.deps.now() } : {};
+        return { set: { leadStatus: change.status, ...lost } };
+      },
+      { actor: actorRef(actor), expect: { status: change.expectedStatus, version: change.expectedVersion } },
     );
-    if (!updated) {
-      const fresh = await this.get(actor.orgId, id);
-      throw conflict('STALE_LEAD', 'Someone else changed this lead a moment ago. Here is its current state; check it and try again.', { lead: fresh });
-    }
-    await this.deps.events.add(actor.orgId, { contactId: id, type: 'status_changed', from: current.leadStatus, to: change.status, actor: actorRef(actor), detail: null, at: now });
-    this.deps.broadcaster.publish(actor.orgId, 'lead:updated', { lead: updated });
-    return updated;
+    return this.changed(result);
   }
 
   /** Takes a lost lead back to the status it came from: an undo by who marked it (10 s), or an admin's revert. */
   async revertLost(actor: Actor, id: string): Promise<Lead> {
-    const current = await this.get(actor.orgId, id);
-    if (current.leadStatus !== 'lost' || !current.lostFrom) {
-      throw unprocessable('NOT_LOST', 'Only a lost lead can be reverted.', { status: current.leadStatus });
-    }
-    const now = this.deps.now();
-    const right = revertRight(current, actor.user, now);
-    if (!right) throw forbidden('The undo window has passed: ask an admin to revert this lead.', 'UNDO_EXPIRED');
-    const updated = await this.deps.contacts.update(
+    const result = await this.deps.changes.apply(
       actor.orgId,
       id,
-      { set: { leadStatus: current.lostFrom, lostFrom: null, lostBy: null, lostAt: null }, expect: { leadStatus: 'lost', version: current.version } },
-      now,
+      (current) => {
+        if (current.leadStatus !== 'lost' || !current.lostFrom) {
+          throw unprocessable('NOT_LOST', 'Only a lost lead can be reverted.', { status: current.leadStatus });
+        }
+        const right = revertRight(current, actor.user, this.deps.now());
+        if (!right) throw forbidden('The undo window has passed: ask an admin to revert this lead.', 'UNDO_EXPIRED');
+        return {
+          set: { leadStatus: current.lostFrom, lostFrom: null, lostBy: null, lostAt: null },
+          revert: true,
+          statusDetail: right === 'undo' ? 'undo' : 'admin revert',
+        };
+      },
+      { actor: actorRef(actor), expect: { status: 'lost' } },
     );
-    if (!updated) throw conflict('STALE_LEAD', 'Someone else changed this lead a moment ago.', { lead: await this.get(actor.orgId, id) });
-    await this.deps.events.add(actor.orgId, {
-      contactId: id,
-      type: 'status_changed',
-      from: 'lost',
-      to: current.lostFrom,
-      actor: actorRef(actor),
-      detail: right === 'undo' ? 'undo' : 'admin revert',
-      at: now,
-    });
-    this.deps.broadcaster.publish(actor.orgId, 'lead:updated', { lead: updated });
-    return updated;
+    return this.changed(result);
+  }
+
+  /** A person's change either happened or is answered with the reason: not found, or 409 with the lead as it is now. */
+  private changed(result: ChangeResult): Lead {
+    if (result.kind === 'not_found') throw notFound('This lead');
+    if (result.kind === 'stale') {
+      throw conflict('STALE_LEAD', 'Someone else changed this lead a moment ago. Here is its current state; check it and try again.', { lead: result.lead });
+    }
+    return result.lead;
   }
 
   async addNote(actor: Actor, id: string, body: string): Promise<Note> {

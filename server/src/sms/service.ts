@@ -2,6 +2,8 @@ import type { SmsLog, SmsSendReply } from '../../../core/contracts.js';
 import { AppError, conflict, notFound, unprocessable } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import type { Actor } from '../leads/service.js';
+import type { ChangeActor, LeadChanges } from '../leads/changes.js';
+import { statusAfterTouch } from '../../../core/workflow.js';
 import { actorRef } from '../leads/service.js';
 import { isE164 } from '../leads/phone.js';
 import type { ContactRepository } from '../leads/repository.js';
@@ -24,6 +26,7 @@ const SYSTEM = { id: 'system:sms', name: 'SMS' };
 const excerpt = (body: string) => (body.length > 300 ? `${body.slice(0, 299)}…` : body);
 
 export interface SmsServiceDeps {
+  changes: LeadChanges;
   sms: SmsRepository;
   contacts: ContactRepository;
   events: LeadEventRepository;
@@ -158,29 +161,37 @@ export class SmsService {
     }
   }
 
-  /** An accepted text is a touch: it sets the last contact and moves a new lead to contacted. */
+  /** An accepted text is a touch: it sets the last contact and moves a new lead to contacted (core/workflow.ts). */
   private async touched(orgId: string, leadId: string): Promise<void> {
     const now = this.deps.now();
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const lead = await this.deps.contacts.findById(orgId, leadId);
-      if (!lead) return;
-      const set = { lastContactAt: now, ...(lead.leadStatus === 'new' ? { leadStatus: 'contacted' as const } : {}) };
-      const updated = await this.deps.contacts.update(orgId, leadId, { set, expect: { version: lead.version } }, now);
-      if (!updated) continue;
-      if (lead.leadStatus === 'new') {
-        await this.deps.events.add(orgId, { contactId: leadId, type: 'status_changed', from: 'new', to: 'contacted', actor: SYSTEM, detail: 'First text accepted', at: now });
-      }
-      this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: updated });
-      return;
-    }
+    await this.deps.changes.apply(
+      orgId,
+      leadId,
+      (current) => {
+        const next = statusAfterTouch(current.leadStatus);
+        return { set: { lastContactAt: now, ...(next ? { leadStatus: next } : {}) }, statusDetail: 'First text accepted' };
+      },
+      { actor: SYSTEM },
+    );
   }
 
-  private async optOut(orgId: string, leadId: string, source: string): Promise<void> {
+  private async optOut(orgId: string, leadId: string, source: OptOutSource): Promise<void> {
     const now = this.deps.now();
-    const lead = await this.deps.contacts.update(orgId, leadId, { set: { smsOptOut: { at: now, source } } }, now);
-    if (!lead) return;
-    await this.deps.events.add(orgId, { contactId: leadId, type: 'opted_out', from: null, to: null, actor: SYSTEM, detail: optOutSourceLabel(source), at: now });
-    this.deps.broadcaster.publish(orgId, 'lead:updated', { lead });
+    await this.deps.changes.apply(
+      orgId,
+      leadId,
+      (current) => (current.smsOptOut ? null : { set: { smsOptOut: { at: now, source } }, events: [{ type: 'opted_out', detail: optOutSourceLabel(source) }] }),
+      { actor: SYSTEM },
+    );
+  }
+
+  private async optIn(orgId: string, leadId: string, who: ChangeActor): Promise<void> {
+    await this.deps.changes.apply(
+      orgId,
+      leadId,
+      (current) => (current.smsOptOut ? { set: { smsOptOut: null }, events: [{ type: 'opted_in', detail: 'Replied START' }] } : null),
+      { actor: who },
+    );
   }
 
   /** Sends the scheduled texts that are due; safe to run on every instance at once (each message is claimed atomically). */
@@ -279,12 +290,10 @@ export class SmsService {
     }
     const who = { id: `lead:${lead.id}`, name: lead.name };
     await this.deps.events.add(orgId, { contactId: lead.id, type: 'sms_inbound', from: null, to: null, actor: who, detail: excerpt(msg.body), at: now });
-    if (kind === 'stop' && !lead.smsOptOut) {
+    if (kind === 'stop') {
       await this.optOut(orgId, lead.id, 'inbound-stop');
-    } else if (kind === 'start' && lead.smsOptOut) {
-      const updated = await this.deps.contacts.update(orgId, lead.id, { set: { smsOptOut: null } }, now);
-      await this.deps.events.add(orgId, { contactId: lead.id, type: 'opted_in', from: null, to: null, actor: who, detail: 'Replied START', at: now });
-      if (updated) this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: updated });
+    } else if (kind === 'start') {
+      await this.optIn(orgId, lead.id, who);
     } else if (kind === 'opt_out_request') {
       await this.deps.events.add(orgId, {
         contactId: lead.id,
