@@ -42,10 +42,10 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   });
 }
 
-/** The widget bundle, rebuilt when missing or older than widget/ (or the Vite config). Returns its path. */
+/** The widget bundle, rebuilt when missing or older than widget/ or core/ (or the Vite config). Returns its path. */
 export async function ensureWidgetBundle(log: (msg: string) => void): Promise<string> {
   const viteConfig = join(ROOT_DIR, 'vite.config.ts');
-  const sources = [join(ROOT_DIR, 'widget/src')];
+  const sources = [join(ROOT_DIR, 'widget/src'), join(ROOT_DIR, 'core')];
   const configNewer = existsSync(viteConfig) && existsSync(WIDGET_BUNDLE) && statSync(viteConfig).mtimeMs > statSync(WIDGET_BUNDLE).mtimeMs;
   if (!isStale(WIDGET_BUNDLE, sources) && !configNewer) return WIDGET_BUNDLE;
   log(`Building the widget bundle (${relative(ROOT_DIR, WIDGET_BUNDLE)})…`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // After `tsc -p tsconfig.widget.json` (declarations under dist/lib/types, mirroring the repo so the widget's
-// `import type` of server/src/contracts.ts resolves), point the exports map's dist/lib/{index,define}.d.ts at them.
+// imports of core/ resolve), point the exports map's dist/lib/{index,define}.d.ts at them.
 import { writeFileSync } from 'node:fs';
 for (const name of ['index', 'define']) {
   writeFileSync(`dist/lib/${name}.d.ts`, `export * from './types/widget/src/${name}.js';\n`);
