@@ -1,3 +1,4 @@
+import { DuplicateKeyError, uniqueWrite } from '../db/plain.js';
 import type { Db } from 'mongodb';
 import { COLLECTIONS } from '../db/indexes.js';
 
@@ -15,10 +16,10 @@ export class WebhookReceipts {
   /** True when this key is new (and now claimed); false for a duplicate. */
   async claim(provider: string, key: string): Promise<boolean> {
     try {
-      await this.col.insertOne({ provider, key, at: new Date() });
+      await uniqueWrite(COLLECTIONS.webhookReceipts, () => this.col.insertOne({ provider, key, at: new Date() }));
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (err instanceof DuplicateKeyError) return false;
       throw err;
     }
   }

@@ -3,7 +3,7 @@ import type { Consent, Lead, LeadStatus, ScoreBreakdown, Tier } from '../../../c
 import { BOARD_ORDER } from '../../../core/board.js';
 import { tierOf, tierScoreRange } from '../../../core/tiers.js';
 import { COLLECTIONS } from '../db/indexes.js';
-import { iso, toObjectId } from '../db/plain.js';
+import { iso, toObjectId, uniqueWrite } from '../db/plain.js';
 
 export interface ContactDoc {
   _id: ObjectId;
@@ -138,7 +138,7 @@ export class ContactRepository {
   async insert(orgId: string, input: NewContact, now = new Date()): Promise<Lead> {
     const doc: ContactDoc = { _id: new ObjectId(), orgId, ...input, createdAt: now, updatedAt: now, version: 1 };
     if (doc.externalId === undefined) delete doc.externalId;
-    await this.col.insertOne(doc);
+    await uniqueWrite(COLLECTIONS.contacts, () => this.col.insertOne(doc));
     return toLead(doc);
   }
 

@@ -4,6 +4,7 @@ import type { Broadcaster } from '../realtime/broadcaster.js';
 import type { Organization } from '../orgs/repository.js';
 import type { CallRepository } from '../calls/repository.js';
 import { normalisePhone } from './phone.js';
+import { DuplicateKeyError } from '../db/plain.js';
 import type { ChangeResult, LeadChanges } from './changes.js';
 import { DETAIL_LIMITS } from '../../../core/board.js';
 import type { BoardFilter, ContactRepository, NewContact } from './repository.js';
@@ -103,7 +104,7 @@ export class LeadService {
     try {
       lead = await this.deps.contacts.insert(actor.orgId, fields, this.deps.now());
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (err instanceof DuplicateKeyError) {
         throw conflict('DUPLICATE_EXTERNAL_ID', `A lead with externalId "${fields.externalId}" already exists; use PUT /v1/leads to update it.`);
       }
       throw err;

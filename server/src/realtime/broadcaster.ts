@@ -1,6 +1,7 @@
 import type { ServerToClientEvents } from '../../../core/contracts.js';
 
 export type EventName = keyof ServerToClientEvents;
+/** The one argument each event carries, so `[payload]` is exactly the event's parameter list. */
 export type EventPayload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /**

@@ -96,8 +96,11 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
 
   const broadcaster: Broadcaster = {
     publish<E extends EventName>(orgId: string, event: E, payload: EventPayload<E>) {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (io.to(orgRoom(orgId)) as any).emit(event, payload);
+      // publish() is typed per event for every caller; TypeScript cannot relate a generic E to Socket.io's spread
+      // parameters, so the room's emit is seen through the same event map, one (event, payload) pair at a time.
+      const room = io.to(orgRoom(orgId));
+      const emit: (ev: E, payload: EventPayload<E>) => boolean = room.emit.bind(room) as never;
+      emit(event, payload);
     },
   };
 

@@ -1,7 +1,7 @@
 import { ObjectId, type Db, type Filter } from 'mongodb';
 import type { SmsLog, SmsStatus } from '../../../core/contracts.js';
 import { COLLECTIONS } from '../db/indexes.js';
-import { iso } from '../db/plain.js';
+import { iso, uniqueWrite } from '../db/plain.js';
 
 export interface SmsDoc {
   _id: ObjectId;
@@ -52,12 +52,12 @@ export class SmsRepository {
     this.col = db.collection<SmsDoc>(COLLECTIONS.smsLogs);
   }
 
-  /** Logs a message before anything is sent. Throws 11000 when the idempotency key was used before in this org. */
+  /** Logs a message before anything is sent. Throws DuplicateKeyError when the idempotency key (or Twilio sid) was seen before. */
   async insert(doc: Omit<SmsDoc, '_id' | 'createdAt' | 'updatedAt'>, now = new Date()): Promise<SmsDoc> {
     const full: SmsDoc = { _id: new ObjectId(), ...doc, createdAt: now, updatedAt: now };
     if (full.twilioSid === undefined) delete full.twilioSid;
     if (full.idempotencyKey === undefined) delete full.idempotencyKey;
-    await this.col.insertOne(full);
+    await uniqueWrite(COLLECTIONS.smsLogs, () => this.col.insertOne(full));
     return full;
   }
 

@@ -1,6 +1,7 @@
 import type { SmsLog, SmsSendReply } from '../../../core/contracts.js';
 import { AppError, conflict, notFound, unprocessable } from '../http/errors.js';
 import type { Logger } from '../log.js';
+import { DuplicateKeyError } from '../db/plain.js';
 import type { Actor } from '../leads/service.js';
 import type { ChangeActor, LeadChanges } from '../leads/changes.js';
 import { statusAfterTouch } from '../../../core/workflow.js';
@@ -104,7 +105,7 @@ export class SmsService {
         now,
       );
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (err instanceof DuplicateKeyError) {
         const first = await this.deps.sms.byIdempotencyKey(orgId, idempotencyKey);
         if (first) return this.replayOf(first, leadId);
       }
@@ -285,7 +286,7 @@ export class SmsService {
       );
       this.deps.broadcaster.publish(orgId, 'sms:updated', { sms: toSms(doc) });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return { kind: 'duplicate', leadId: lead.id };
+      if (err instanceof DuplicateKeyError) return { kind: 'duplicate', leadId: lead.id };
       throw err;
     }
     const who = { id: `lead:${lead.id}`, name: lead.name };
