@@ -126,9 +126,9 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
     app.use(router.routes()).use(router.allowedMethods());
   }
 
-  const authenticate = requireUser({ tokens: deps.tokens, orgs: orgCache, orgRepo: repos.orgs, extraOrigins });
-  app.use((ctx, next) => (ctx.path.startsWith('/v1/') ? authenticate(ctx, next) : next()));
-
+  // Every other /v1 route sits on one prefixed router whose first middleware is authentication.
+  const v1 = new Router({ prefix: '/v1' });
+  v1.use(requireUser({ tokens: deps.tokens, orgs: orgCache, orgRepo: repos.orgs, extraOrigins }));
   const privateRouters = [
     sessionRoutes({ telephonyStatus: (orgId) => core.settings.telephonyStatus(orgId) }),
     leadRoutes(leads),
@@ -136,9 +136,8 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
     smsRoutes(core.sms),
     settingsRoutes(core.settings),
   ];
-  for (const router of privateRouters) {
-    app.use(router.routes()).use(router.allowedMethods());
-  }
+  for (const router of privateRouters) v1.use(router.routes(), router.allowedMethods());
+  app.use(v1.routes()).use(v1.allowedMethods());
 
   return { ...core, app };
 }

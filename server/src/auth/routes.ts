@@ -34,7 +34,7 @@ export function embedTokenRoutes(deps: { orgRepo: OrganizationRepository; tokens
 /** GET /v1/session: who the widget is signed in as, and whether calling and texting are set up. */
 export function sessionRoutes(deps: { telephonyStatus: (orgId: string) => Promise<SessionInfo['telephony']> }): Router {
   const router = new Router();
-  router.get('/v1/session', async (ctx) => {
+  router.get('/session', async (ctx) => {
     const { org, user } = auth(ctx);
     const reply: SessionInfo = {
       user,

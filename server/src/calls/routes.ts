@@ -11,12 +11,12 @@ const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'must be an 
 
 export function callRoutes(calls: CallService): Router {
   const router = new Router();
-  router.post('/v1/leads/:id/calls', async (ctx) => {
+  router.post('/leads/:id/calls', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'lead id');
     ctx.status = 202;
     ctx.body = { call: await calls.start(auth(ctx), id) };
   });
-  router.get('/v1/calls/:id', async (ctx) => {
+  router.get('/calls/:id', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'call id');
     ctx.body = { call: await calls.get(auth(ctx).orgId, id) };
   });

@@ -9,12 +9,12 @@ import type { LeadService } from './service.js';
 export function leadRoutes(leads: LeadService): Router {
   const router = new Router();
 
-  router.get('/v1/leads', async (ctx) => {
+  router.get('/leads', async (ctx) => {
     const query = validate(listQuery, ctx.query, 'query');
     ctx.body = await leads.list(auth(ctx).orgId, query);
   });
 
-  router.get('/v1/leads.csv', async (ctx) => {
+  router.get('/leads.csv', async (ctx) => {
     const query = validate(listQuery, ctx.query, 'query');
     const { orgId } = auth(ctx);
     const stamp = new Date().toISOString().slice(0, 10);
@@ -23,41 +23,41 @@ export function leadRoutes(leads: LeadService): Router {
     ctx.body = csvStream(leads.exportCursor(orgId, query));
   });
 
-  router.post('/v1/leads', async (ctx) => {
+  router.post('/leads', async (ctx) => {
     const body = validate(leadInput, ctx.request.body, 'lead');
     ctx.status = 201;
     ctx.body = { lead: await leads.create(auth(ctx), body) };
   });
 
-  router.put('/v1/leads', requireAdmin, async (ctx) => {
+  router.put('/leads', requireAdmin, async (ctx) => {
     const body = validate(bulkUpsertBody, ctx.request.body, 'lead list');
     ctx.body = await leads.bulkUpsert(auth(ctx), body.leads);
   });
 
-  router.get('/v1/leads/:id', async (ctx) => {
+  router.get('/leads/:id', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'lead id');
     ctx.body = await leads.detail(auth(ctx), id);
   });
 
-  router.patch('/v1/leads/:id', async (ctx) => {
+  router.patch('/leads/:id', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'lead id');
     const body = validate(statusChangeBody, ctx.request.body, 'status change');
     ctx.body = { lead: await leads.changeStatus(auth(ctx), id, body) };
   });
 
-  router.post('/v1/leads/:id/revert', async (ctx) => {
+  router.post('/leads/:id/revert', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'lead id');
     ctx.body = { lead: await leads.revertLost(auth(ctx), id) };
   });
 
-  router.post('/v1/leads/:id/notes', async (ctx) => {
+  router.post('/leads/:id/notes', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'lead id');
     const body = validate(noteBody, ctx.request.body, 'note');
     ctx.status = 201;
     ctx.body = { note: await leads.addNote(auth(ctx), id, body.body) };
   });
 
-  router.put('/v1/appointments', requireAdmin, async (ctx) => {
+  router.put('/appointments', requireAdmin, async (ctx) => {
     const body = validate(appointmentsBody, ctx.request.body, 'appointment list');
     ctx.body = { items: await leads.upsertAppointments(auth(ctx), body.appointments) };
   });

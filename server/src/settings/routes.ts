@@ -7,39 +7,39 @@ import type { SettingsService } from './service.js';
 export function settingsRoutes(settings: SettingsService): Router {
   const router = new Router();
 
-  router.get('/v1/agents/outbound', async (ctx) => {
+  router.get('/agents/outbound', async (ctx) => {
     ctx.body = { agent: await settings.outboundAgent(auth(ctx).orgId) };
   });
-  router.put('/v1/agents/outbound', requireAdmin, async (ctx) => {
+  router.put('/agents/outbound', requireAdmin, async (ctx) => {
     const body = validate(outboundAgentBody, ctx.request.body, 'outbound agent');
     ctx.body = { agent: await settings.saveOutboundAgent(auth(ctx), body) };
   });
-  router.delete('/v1/agents/outbound', requireAdmin, async (ctx) => {
+  router.delete('/agents/outbound', requireAdmin, async (ctx) => {
     await settings.removeOutboundAgent(auth(ctx).orgId);
     ctx.status = 204;
   });
 
-  router.get('/v1/telephony/twilio', async (ctx) => {
+  router.get('/telephony/twilio', async (ctx) => {
     ctx.body = { integration: await settings.twilioIntegration(auth(ctx).orgId) };
   });
-  router.post('/v1/telephony/twilio', requireAdmin, async (ctx) => {
+  router.post('/telephony/twilio', requireAdmin, async (ctx) => {
     const body = validate(twilioImportBody, ctx.request.body, 'Twilio import');
     ctx.body = { integration: await settings.importTwilio(auth(ctx), body) };
   });
-  router.delete('/v1/telephony/twilio', requireAdmin, async (ctx) => {
+  router.delete('/telephony/twilio', requireAdmin, async (ctx) => {
     await settings.removeTwilio(auth(ctx).orgId);
     ctx.status = 204;
   });
-  router.put('/v1/telephony/vapi', requireAdmin, async (ctx) => {
+  router.put('/telephony/vapi', requireAdmin, async (ctx) => {
     const body = validate(vapiKeyBody, ctx.request.body, 'Vapi key');
     await settings.connectVapi(auth(ctx).orgId, body.apiKey);
     ctx.body = { connected: true };
   });
 
-  router.get('/v1/settings/keywords', async (ctx) => {
+  router.get('/settings/keywords', async (ctx) => {
     ctx.body = { keywords: await settings.keywords(auth(ctx).orgId) };
   });
-  router.put('/v1/settings/keywords', requireAdmin, async (ctx) => {
+  router.put('/settings/keywords', requireAdmin, async (ctx) => {
     ctx.body = { keywords: await settings.saveKeywords(auth(ctx).orgId, ctx.request.body) };
   });
 

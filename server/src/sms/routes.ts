@@ -16,7 +16,7 @@ const idempotencyKey = z
 
 export function smsRoutes(sms: SmsService): Router {
   const router = new Router();
-  router.post('/v1/leads/:id/sms', async (ctx) => {
+  router.post('/leads/:id/sms', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'lead id');
     const key = validate(idempotencyKey, ctx.get('Idempotency-Key') || undefined, 'Idempotency-Key header');
     const body = validate(smsBody, ctx.request.body, 'message');
