@@ -1,10 +1,12 @@
 import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { CallDoc } from './repository.js';
 import { z } from 'zod';
 import { auth } from '../auth/middleware.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { validate } from '../http/validate.js';
 import type { Logger } from '../log.js';
-import { parseVapiWebhook, VapiPayloadError, verifyVapiRequest } from '../telephony/vapi-webhook.js';
+import { parseVapiWebhook, VapiPayloadError, verifyVapiRequest, type VapiWebhookEvent } from '../telephony/vapi-webhook.js';
 import type { CallService } from './service.js';
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'must be an id') });
@@ -30,10 +32,12 @@ export function callRoutes(calls: CallService): Router {
  */
 export function vapiWebhookRoutes(deps: { calls: CallService; logger: Logger; now: () => Date }): Router {
   const router = new Router();
-  router.post('/webhooks/vapi', async (ctx) => {
+
+  /** Parses the server message, finds its call record and checks the HMAC with that clinic's secret; then the handler. */
+  async function vapiSignature(ctx: Context, next: Next) {
     const raw = (ctx.request as { rawBody?: string }).rawBody;
     if (typeof raw !== 'string' || !raw) throw badRequest('EMPTY_BODY', 'Expected a JSON Vapi server message.');
-    let event;
+    let event: VapiWebhookEvent;
     try {
       event = parseVapiWebhook(ctx.request.body);
     } catch (err) {
@@ -50,6 +54,12 @@ export function vapiWebhookRoutes(deps: { calls: CallService; logger: Logger; no
       deps.logger.warn({ reason: verdict && !verdict.ok ? verdict.reason : 'unknown_call', type: event.kind }, 'vapi webhook refused');
       throw new AppError(401, 'WEBHOOK_UNAUTHENTICATED', 'The webhook signature could not be verified.');
     }
+    ctx.state.webhook = { event, record } satisfies VerifiedVapi;
+    await next();
+  }
+
+  router.post('/webhooks/vapi', vapiSignature, async (ctx) => {
+    const { event, record } = ctx.state.webhook as VerifiedVapi;
     if (event.kind === 'ignored') {
       ctx.body = { received: true, ignored: event.type };
       return;
@@ -58,4 +68,10 @@ export function vapiWebhookRoutes(deps: { calls: CallService; logger: Logger; no
     ctx.body = { received: true, duplicate };
   });
   return router;
+}
+
+/** What a verified Vapi webhook hands its handler. */
+interface VerifiedVapi {
+  event: VapiWebhookEvent;
+  record: CallDoc;
 }

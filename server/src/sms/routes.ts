@@ -1,4 +1,7 @@
 import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { TwilioIntegrationDoc } from '../settings/repository.js';
+import type { SmsDoc } from './repository.js';
 import { z } from 'zod';
 import { auth } from '../auth/middleware.js';
 import { AppError, badRequest } from '../http/errors.js';
@@ -29,9 +32,18 @@ export function smsRoutes(sms: SmsService): Router {
 const statusForm = z.object({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }).loose();
 const inboundForm = z.object({ MessageSid: z.string().min(1), From: z.string().min(1), To: z.string().min(1), Body: z.string().default('') }).loose();
 
+/** What a verified Twilio webhook hands its handler: the parsed form and the integration whose auth token signed it. */
+interface VerifiedTwilio<T> {
+  data: T;
+  twilio: TwilioIntegrationDoc;
+  /** The logged message a status callback speaks of. */
+  doc?: SmsDoc;
+}
+
 /**
  * Twilio's webhooks, validated with X-Twilio-Signature over the configured public URL (never one rebuilt from the
- * request, which may sit behind a proxy) and every form parameter received.
+ * request, which may sit behind a proxy) and every form parameter received. The check is route middleware: a handler
+ * only ever runs for a delivery whose signature matched, and finds what was verified in ctx.state.webhook.
  */
 export function twilioWebhookRoutes(deps: { sms: SmsService; providers: ProviderFactory; logger: Logger }): Router {
   const router = new Router();
@@ -39,32 +51,47 @@ export function twilioWebhookRoutes(deps: { sms: SmsService; providers: Provider
     deps.logger.warn({ reason }, 'twilio webhook refused');
     return new AppError(401, 'WEBHOOK_UNAUTHENTICATED', 'The webhook signature could not be verified.');
   };
-  const form = (ctx: { request: { body?: unknown } }) => (ctx.request.body ?? {}) as Record<string, string>;
 
-  router.post('/webhooks/twilio/status', async (ctx) => {
-    const params = form(ctx);
-    const parsed = statusForm.safeParse(params);
-    if (!parsed.success) throw badRequest('INVALID_WEBHOOK', 'Expected a Twilio status callback.');
-    const found = await deps.sms.integrationForStatus(parsed.data.MessageSid);
-    if (!found) throw refuse('unknown message');
-    const url = deps.providers.webhookUrl('/webhooks/twilio/status');
-    if (!validateTwilioWebhook(deps.sms.authTokenOf(found.twilio), ctx.get('X-Twilio-Signature') || undefined, url, params)) throw refuse('bad signature');
-    const code = parsed.data.ErrorCode ? Number.parseInt(parsed.data.ErrorCode, 10) : null;
-    await deps.sms.applyStatus(found.doc, parsed.data.MessageStatus, Number.isFinite(code) ? code : null);
-    ctx.status = 204;
-  });
+  /** Parses the form, finds the integration it belongs to and checks Twilio's signature with that integration's token. */
+  function twilioSignature<T>(path: string, schema: z.ZodType<T>, what: string, locate: (data: T) => Promise<{ twilio: TwilioIntegrationDoc; doc?: SmsDoc } | null>) {
+    return async (ctx: Context, next: Next) => {
+      const params = (ctx.request.body ?? {}) as Record<string, string>;
+      const parsed = schema.safeParse(params);
+      if (!parsed.success) throw badRequest('INVALID_WEBHOOK', `Expected a Twilio ${what}.`);
+      const located = await locate(parsed.data);
+      if (!located) throw refuse(`unknown ${what}`);
+      const { twilio } = located;
+      if (!validateTwilioWebhook(deps.sms.authTokenOf(twilio), ctx.get('X-Twilio-Signature') || undefined, deps.providers.webhookUrl(path), params)) {
+        throw refuse('bad signature');
+      }
+      ctx.state.webhook = { data: parsed.data, ...located } satisfies VerifiedTwilio<T>;
+      await next();
+    };
+  }
 
-  router.post('/webhooks/twilio/inbound', async (ctx) => {
-    const params = form(ctx);
-    const parsed = inboundForm.safeParse(params);
-    if (!parsed.success) throw badRequest('INVALID_WEBHOOK', 'Expected a Twilio inbound message.');
-    const twilio = await deps.sms.integrationForInbound(parsed.data.To);
-    if (!twilio) throw refuse('unknown number');
-    const url = deps.providers.webhookUrl('/webhooks/twilio/inbound');
-    if (!validateTwilioWebhook(deps.sms.authTokenOf(twilio), ctx.get('X-Twilio-Signature') || undefined, url, params)) throw refuse('bad signature');
-    await deps.sms.receive(twilio, { from: parsed.data.From, to: parsed.data.To, body: parsed.data.Body, sid: parsed.data.MessageSid });
-    ctx.type = 'text/xml';
-    ctx.body = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
-  });
+  router.post(
+    '/webhooks/twilio/status',
+    twilioSignature('/webhooks/twilio/status', statusForm, 'status callback', (data) => deps.sms.integrationForStatus(data.MessageSid)),
+    async (ctx) => {
+      const { data, doc } = ctx.state.webhook as VerifiedTwilio<z.infer<typeof statusForm>>;
+      const code = data.ErrorCode ? Number.parseInt(data.ErrorCode, 10) : null;
+      await deps.sms.applyStatus(doc!, data.MessageStatus, Number.isFinite(code) ? code : null);
+      ctx.status = 204;
+    },
+  );
+
+  router.post(
+    '/webhooks/twilio/inbound',
+    twilioSignature('/webhooks/twilio/inbound', inboundForm, 'inbound message', async (data) => {
+      const twilio = await deps.sms.integrationForInbound(data.To);
+      return twilio ? { twilio } : null;
+    }),
+    async (ctx) => {
+      const { data, twilio } = ctx.state.webhook as VerifiedTwilio<z.infer<typeof inboundForm>>;
+      await deps.sms.receive(twilio, { from: data.From, to: data.To, body: data.Body, sid: data.MessageSid });
+      ctx.type = 'text/xml';
+      ctx.body = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+    },
+  );
   return router;
 }
