@@ -110,11 +110,19 @@ describe('realtime across API instances', () => {
       await (i % 2 ? a : b).request('PATCH', `/v1/leads/${leadsY[i]}`, { token: tokenY, body: { status: 'lost' } });
     }
     await eventually(async () => clientX.received.length >= 30 && clientY.received.length >= 30, 3000, 'all events');
-    await new Promise((r) => setTimeout(r, 200));
+    // The signal that nothing else is on its way: a last lead from each clinic through each instance. Each instance's
+    // events leave in order, so once a client holds both markers, anything misrouted would have arrived before them.
+    const nameOf = (r: { payload: unknown }) => (r.payload as { lead?: { name: string } }).lead?.name;
+    for (const [server, name] of [[a, 'marker A'], [b, 'marker B']] as const) {
+      leadsX.push((await server.request('POST', '/v1/leads', { token: tokenX, body: leadBody({ name: `X ${name}`, phone: `+1212555${name.endsWith('A') ? 1100 : 1101}` }) })).body.lead.id);
+      leadsY.push((await server.request('POST', '/v1/leads', { token: tokenY, body: leadBody({ name: `Y ${name}`, phone: `+1212555${name.endsWith('A') ? 2100 : 2101}` }) })).body.lead.id);
+    }
+    await eventually(async () => ['X marker A', 'X marker B'].every((n) => clientX.received.some((r) => nameOf(r) === n)), 3000, "X's markers");
+    await eventually(async () => ['Y marker A', 'Y marker B'].every((n) => clientY.received.some((r) => nameOf(r) === n)), 3000, "Y's markers");
     const idsSeenByX = clientX.received.map((r) => (r.payload as { lead?: { id: string } }).lead?.id);
     const idsSeenByY = clientY.received.map((r) => (r.payload as { lead?: { id: string } }).lead?.id);
-    assert.equal(clientX.received.length, 30);
-    assert.equal(clientY.received.length, 30);
+    assert.equal(clientX.received.length, 32);
+    assert.equal(clientY.received.length, 32);
     assert.ok(idsSeenByX.every((id) => id && leadsX.includes(id)), 'X saw only X');
     assert.ok(idsSeenByY.every((id) => id && leadsY.includes(id)), 'Y saw only Y');
   });
