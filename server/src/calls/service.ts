@@ -197,7 +197,7 @@ export class CallService {
     const org = await this.deps.orgs.findById(orgId);
     // What staff see is the conversation: the assistant's system prompt (which Vapi includes) stays out of it.
     const messages = end.messages.filter((m) => m.role !== 'system');
-    const breakdown = scoreConversation(messages, resolveKeywordSettings(org?.settings.keywords as never), { callId: record._id.toHexString(), now });
+    const breakdown = scoreConversation(messages, resolveKeywordSettings(org?.settings.keywords), { callId: record._id.toHexString(), now });
     const leadSpoke = breakdown !== null;
     const endedAt = end.endedAt ? new Date(end.endedAt) : now;
 

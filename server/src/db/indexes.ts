@@ -20,7 +20,7 @@ export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
 /**
  * Every index, named, per collection. Each query shape the repositories issue is served by one of these following the
- * equality-sort-range rule; server/src/db/indexes.test.ts checks every query the suite sent against this list.
+ * equality-sort-range rule; the suite's root hook (server/src/testing/root-hooks.ts, with testing/query-shapes.ts) checks every query it sent against this list.
  */
 export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   organizations: [

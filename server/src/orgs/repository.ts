@@ -1,6 +1,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import { COLLECTIONS } from '../db/indexes.js';
 import { toObjectId } from '../db/plain.js';
+import type { KeywordSettingsInput } from '../scoring/keywords.js';
 
 export interface StoredSecretKey {
   keyId: string;
@@ -13,7 +14,8 @@ export interface StoredSecretKey {
 export interface OrganizationSettings {
   quietHours: { start: string; end: string };
   defaultCountry: string;
-  keywords: unknown | null;
+  /** The clinic's own keyword lists (validated by keywordSettingsSchema when saved); null = the defaults. */
+  keywords: Partial<KeywordSettingsInput> | null;
 }
 
 export interface Organization {

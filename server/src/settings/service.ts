@@ -170,7 +170,7 @@ export class SettingsService {
 
   async keywords(orgId: string): Promise<KeywordSettings> {
     const org = await this.deps.orgs.findById(orgId);
-    return resolveKeywordSettings(org?.settings.keywords as never);
+    return resolveKeywordSettings(org?.settings.keywords);
   }
 
   async saveKeywords(orgId: string, input: unknown): Promise<KeywordSettings> {
