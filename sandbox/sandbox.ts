@@ -6,8 +6,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { classifyInbound } from '../server/src/telephony/twilio.js';
-import { countSegments } from '../core/segments.js';
+import { twilioKeyword, twilioSegments } from './twilio-rules.js';
 import { personalise, pickScenario, SCENARIO_NAMES, type Scenario, type ScenarioName } from './scenarios.js';
 
 export interface SandboxDelays {
@@ -52,7 +51,7 @@ export interface FailNext {
 
 export interface InboundResult {
   messageSid: string;
-  kind: ReturnType<typeof classifyInbound>;
+  kind: ReturnType<typeof twilioKeyword>;
   /** Where the sandbox posted it: our SmsUrl, Vapi (when the number was imported with smsEnabled true), or nowhere. */
   deliveredTo: string | null;
   status: number | null;
@@ -658,7 +657,7 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
     if (!to) throw twilioError(400, 21604, "A 'To' phone number is required.");
     if (!body) throw twilioError(400, 21602, 'Message body is required.');
     if (!from && !messagingServiceSid) throw twilioError(400, 21603, "A 'From' phone number is required.");
-    if (countSegments(body).characters > 1600) throw twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    if (twilioSegments(body).characters > 1600) throw twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     const magic = MAGIC_TO[to];
     if (magic) throw twilioError(400, magic[0], magic[1](to));
     if (!E164.test(to)) throw twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
@@ -675,7 +674,7 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
       to,
       body,
       status: 'queued',
-      numSegments: Math.max(1, countSegments(body).segments),
+      numSegments: Math.max(1, twilioSegments(body).segments),
       direction: 'outbound-api',
       messagingServiceSid: messagingServiceSid ?? null,
       statusCallback: form.get('StatusCallback'),
@@ -775,7 +774,7 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
 
   async function inbound({ from, to, body }: { from: string; to: string; body: string }): Promise<InboundResult> {
     const number = [...numbers.values()].find((n) => n.phoneNumber === to);
-    const kind = classifyInbound(body);
+    const kind = twilioKeyword(body);
     const sid = 'SM' + hex(16);
     if (!number) return { messageSid: sid, kind, deliveredTo: null, status: null };
     const acc = accounts.get(number.accountSid)!;
@@ -785,7 +784,7 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
     if (kind === 'start') optOuts.delete(key);
     const now = new Date();
     messages.set(sid, {
-      sid, accountSid: acc.sid, from, to, body, status: 'received', numSegments: Math.max(1, countSegments(body).segments),
+      sid, accountSid: acc.sid, from, to, body, status: 'received', numSegments: Math.max(1, twilioSegments(body).segments),
       direction: 'inbound', messagingServiceSid: null, statusCallback: null, errorCode: null, errorMessage: null,
       createdAt: now, updatedAt: now, sentAt: now,
     });
@@ -794,7 +793,7 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
     const params: Record<string, string> = {
       ToCountry: 'US', ToState: '', SmsMessageSid: sid, NumMedia: '0', ToCity: '', FromZip: '', SmsSid: sid, FromState: '',
       SmsStatus: 'received', FromCity: '', Body: body, FromCountry: 'US', To: to, ToZip: '',
-      NumSegments: String(Math.max(1, countSegments(body).segments)), MessageSid: sid, AccountSid: acc.sid, From: from,
+      NumSegments: String(Math.max(1, twilioSegments(body).segments)), MessageSid: sid, AccountSid: acc.sid, From: from,
       ApiVersion: '2010-04-01',
     };
     // No OptOutType: Twilio sends it only with Advanced Opt-Out on a Messaging Service; the product matches the body itself.

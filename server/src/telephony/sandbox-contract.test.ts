@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import twilio from 'twilio';
-import { DEFAULT_KEYWORD_SETTINGS } from '../server/src/scoring/keywords.js';
-import { scoreConversation } from '../server/src/scoring/score.js';
+import { DEFAULT_KEYWORD_SETTINGS } from '../scoring/keywords.js';
+import { scoreConversation } from '../scoring/score.js';
 import {
   createTwilio,
   describeTwilioErrorCode,
@@ -11,7 +11,7 @@ import {
   TwilioProviderError,
   validateTwilioWebhook,
   verifyTwilioCredentials,
-} from '../server/src/telephony/twilio.js';
+} from './twilio.js';
 import {
   createVapi,
   ensureWebhookCredential,
@@ -21,10 +21,10 @@ import {
   upsertOutboundAssistant,
   VapiProviderError,
   DEFAULT_VOICE,
-} from '../server/src/telephony/vapi.js';
-import { parseVapiWebhook, verifyVapiRequest, type VapiWebhookEvent } from '../server/src/telephony/vapi-webhook.js';
-import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from './receiver.js';
-import { pickScenario, SCENARIO_NAMES, startTelephonySandbox, type TelephonySandbox } from './index.js';
+} from './vapi.js';
+import { parseVapiWebhook, verifyVapiRequest, type VapiWebhookEvent } from './vapi-webhook.js';
+import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../../../sandbox/receiver.js';
+import { pickScenario, SCENARIO_NAMES, startTelephonySandbox, type TelephonySandbox } from '../../../sandbox/index.js';
 
 const FAST = { ring: 10, answer: 10, talk: 10, sms: 10 };
 const ACCOUNT = 'AC' + 'a1'.repeat(16);
