@@ -24,7 +24,7 @@ import {
 } from './vapi.js';
 import { parseVapiWebhook, verifyVapiRequest, type VapiWebhookEvent } from './vapi-webhook.js';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../../../sandbox/receiver.js';
-import { pickScenario, SCENARIO_NAMES, startTelephonySandbox, type TelephonySandbox } from '../../../sandbox/index.js';
+import { startTelephonySandbox, type TelephonySandbox } from '../../../sandbox/index.js';
 
 const FAST = { ring: 10, answer: 10, talk: 10, sms: 10 };
 const ACCOUNT = 'AC' + 'a1'.repeat(16);
@@ -181,14 +181,6 @@ describe('telephony sandbox', () => {
       assert.equal(naEnded.endedReason, 'customer-did-not-answer');
       assert.deepEqual(naEnded.messages, []);
       assert.equal(naEnded.recordingUrl, null);
-    });
-
-    it('picks the conversation deterministically from the customer number, and covers every scenario', () => {
-      assert.deepEqual(pickScenario('+1 (212) 555-0199'), pickScenario('+12125550199'));
-      const seen = new Set<string>();
-      for (let i = 0; i < 200; i++) seen.add(pickScenario(`+1212555${String(i).padStart(4, '0')}`).name);
-      assert.deepEqual([...seen].sort(), [...SCENARIO_NAMES].sort());
-      assert.equal(pickScenario('+12125550199', 'cold').name, 'cold');
     });
 
     it('the HTTP control forces the next scenario', async () => {

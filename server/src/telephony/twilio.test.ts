@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { classifyInbound, createTwilio, describeTwilioErrorCode, mapTwilioError, TwilioProviderError, validateTwilioWebhook } from './twilio.js';
-import { twilioSignature } from '../../../sandbox/sandbox.js';
+import { twilioSignature } from '../../../sandbox/index.js';
 
 describe('classifyInbound', () => {
   const table: Array<[string, ReturnType<typeof classifyInbound>]> = [
