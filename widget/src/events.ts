@@ -1,6 +1,6 @@
 /**
- * The widget's DOM events, all in one map, all dispatched by `emit()`: bubbling, composed (they cross
- * shadow roots up to the host page) and with a typed `detail`.
+ * The widget's DOM events, all in one map, all dispatched by `emit()`: bubbling, with a typed `detail`. The host-facing
+ * ones are composed (they cross shadow roots up to the host page); the internal ones (INTERNAL_EVENTS) are not.
  *
  * Naming: no prefix. The host-facing events keep DESIGN.md's names exactly (lead-open, lead-status-change,
  * call-started, call-failed, sms-sent, hot-lead); none of the names clashes with a native event.
@@ -70,17 +70,24 @@ export type LeadsEventName = keyof LeadsEventMap;
 export type LeadsEvent<K extends LeadsEventName> = CustomEvent<LeadsEventMap[K]>;
 
 /**
+ * Events between our own elements, not part of the host contract (README "Events for the host page"): they bubble
+ * but are not composed, so they stay inside the shadow root they were fired in (the element that renders the
+ * emitter listens on its render root or on the element itself).
+ */
+export const INTERNAL_EVENTS: ReadonlySet<LeadsEventName> = new Set<LeadsEventName>(['toast-show', 'dialog-close', 'call-error-dismiss']);
+
+/**
  * Dispatch one of the widget's events from `target`. Returns false when a cancelable event was prevented.
  */
 export function emit<K extends LeadsEventName>(
   target: EventTarget,
   name: K,
   detail: LeadsEventMap[K],
-  options: { cancelable?: boolean } = {},
+  options: { cancelable?: boolean; composed?: boolean } = {},
 ): boolean {
   const event = new CustomEvent<LeadsEventMap[K]>(name, {
     bubbles: true,
-    composed: true,
+    composed: options.composed ?? !INTERNAL_EVENTS.has(name),
     cancelable: options.cancelable ?? false,
     detail,
   });

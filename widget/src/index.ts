@@ -21,7 +21,7 @@ export { emit, toast } from './events.js';
 export type { LeadsEventMap, LeadsEventName, LeadsEvent, ToastOptions, ToastAction, ApiErrorInfo, StatusChangeDetail } from './events.js';
 export { CallController } from './calls/call-controller.js';
 export type { CallPhase } from './calls/call-controller.js';
-export { changeLeadStatus } from './leads/status-actions.js';
+export { changeLeadStatus, type StatusChangeResult } from './leads/status-actions.js';
 export * from './format.js';
 export { tokens, buttons, badges } from './styles/tokens.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Lead, LeadStatus } from '../../../core/contracts.js';
 import { ApiError, type LeadsApiClient } from '../api/client.js';
-import { emit, toast } from '../events.js';
+import { emit, toast, type ApiErrorInfo, type ToastOptions } from '../events.js';
 import { statusLabel } from '../format.js';
 
 export interface StatusActionOptions {
@@ -13,33 +13,57 @@ export interface StatusActionOptions {
 }
 
 /**
- * Change `lead` to `to`. Returns the updated lead; null when vetoed or refused (the user saw a toast).
- * On 409 STALE_LEAD it returns the server's current lead (so callers can show it) and tells the user.
+ * What became of a status change:
+ * - `changed`: the server accepted it (`lead` is the updated lead); `lead-status-change` was fired.
+ * - `stale`: 409 STALE_LEAD, someone else changed the lead first; `lead` is the lead as it is now. Nothing was saved.
+ * - `refused`: the API refused it (or the request failed); `error` says why.
+ * - `vetoed`: a listener prevented `lead-status-change-request`; nothing was sent.
+ * Only `changed` fires `lead-status-change`.
  */
+export type StatusChangeResult =
+  | { kind: 'changed'; lead: Lead }
+  | { kind: 'stale'; lead: Lead | null; error: ApiErrorInfo }
+  | { kind: 'refused'; error: ApiErrorInfo }
+  | { kind: 'vetoed' };
+
+function errorInfo(err: unknown, fallback: string): ApiErrorInfo {
+  if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message, details: err.details };
+  return { status: 0, code: 'NETWORK_ERROR', message: err instanceof Error ? err.message : fallback };
+}
+
+/** Show a toast from `host`, or straight in `toaster` once `host` is gone (a card removed after Lost). */
+function toastFrom(host: HTMLElement, toaster: HTMLElement, options: ToastOptions): void {
+  if (host.isConnected) return toast(host, options);
+  const own = toaster as HTMLElement & { show?: (o: ToastOptions) => unknown };
+  if (typeof own.show === 'function') own.show(options);
+  else toast(toaster, options);
+}
+
+/** Change `lead` to `to`. The user is told about stale and refused changes with an error toast. */
 export async function changeLeadStatus(
   host: HTMLElement,
   api: LeadsApiClient,
   lead: Lead,
   to: LeadStatus,
   options: StatusActionOptions = {},
-): Promise<Lead | null> {
+): Promise<StatusChangeResult> {
   const from = lead.leadStatus;
-  if (!emit(host, 'lead-status-change-request', { lead, from, to }, { cancelable: true })) return null;
+  if (!emit(host, 'lead-status-change-request', { lead, from, to }, { cancelable: true })) return { kind: 'vetoed' };
   let updated: Lead;
   try {
     updated = await api.changeStatus(lead.id, { status: to, expectedStatus: from });
   } catch (err) {
+    const error = errorInfo(err, 'The status could not be changed.');
     if (err instanceof ApiError && err.code === 'STALE_LEAD') {
       const current = (err.details as { lead?: Lead } | undefined)?.lead ?? null;
       toast(host, {
         variant: 'error',
         message: `${lead.name} was changed by someone else${current ? ` (now ${statusLabel(current.leadStatus)})` : ''}. Nothing was saved.`,
       });
-      if (current) emit(host, 'lead-status-change', { lead: current, from, to: current.leadStatus });
-      return current;
+      return { kind: 'stale', lead: current, error };
     }
-    toast(host, { variant: 'error', message: err instanceof Error ? err.message : 'The status could not be changed.' });
-    return null;
+    toast(host, { variant: 'error', message: error.message });
+    return { kind: 'refused', error };
   }
   emit(host, 'lead-status-change', { lead: updated, from, to });
   if (options.toast !== false) {
@@ -55,14 +79,14 @@ export async function changeLeadStatus(
                 try {
                   const restored = await api.revert(lead.id);
                   emit(target, 'lead-status-change', { lead: restored, from: 'lost', to: restored.leadStatus });
-                  toast(target, { variant: 'info', message: `Lead restored to ${statusLabel(restored.leadStatus).toLowerCase()}` });
+                  toastFrom(host, toaster, { variant: 'info', message: `Lead restored to ${statusLabel(restored.leadStatus).toLowerCase()}` });
                 } catch (err) {
-                  toast(target, { variant: 'error', message: err instanceof Error ? err.message : 'Undo failed.' });
+                  toastFrom(host, toaster, { variant: 'error', message: err instanceof Error ? err.message : 'Undo failed.' });
                 }
               },
             }
           : undefined,
     });
   }
-  return updated;
+  return { kind: 'changed', lead: updated };
 }

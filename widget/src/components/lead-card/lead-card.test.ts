@@ -257,11 +257,16 @@ describe('lead-card', () => {
       const lead = makeLead({ leadStatus: 'new' });
       const backend = new FakeBackend([{ ...lead, leadStatus: 'booked' }]);
       const { card } = await renderCard(lead, { backend });
+      let changes = 0;
+      card.addEventListener('lead-status-change', () => changes++);
       const toast = oneEvent(card, 'toast-show');
       part(card, 'lost-button')!.click();
       const { detail } = await toast;
       expect(detail.variant).to.equal('error');
       expect(detail.message).to.contain('changed by someone else (now Booked)');
+      // Stale: nothing happened, so the host hears no lead-status-change; the card shows the lead as it is now.
+      await waitFor(() => card.lead?.leadStatus === 'booked', 'card shows the current lead');
+      expect(changes).to.equal(0);
     });
   });
 

@@ -167,8 +167,9 @@ export class LeadCard extends LitElement {
     if (to === 'lost' && !this.canLose(lead)) return;
     this.pendingStatus = to;
     try {
-      const updated = await changeLeadStatus(this, this.api, lead, to);
-      if (updated && this.lead?.id === updated.id) this.lead = updated;
+      const result = await changeLeadStatus(this, this.api, lead, to);
+      const shown = result.kind === 'changed' || result.kind === 'stale' ? result.lead : null;
+      if (shown && this.lead?.id === shown.id) this.lead = shown;
     } finally {
       this.pendingStatus = null;
     }

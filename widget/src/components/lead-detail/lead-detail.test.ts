@@ -353,8 +353,19 @@ describe('lead-detail', () => {
       const backend = new FakeBackend([{ ...lead, leadStatus: 'booked', version: 3 }]);
       const { el, setDetail } = await renderDetail(lead, { backend });
       setDetail(makeDetail({ ...lead, leadStatus: 'booked', version: 3 }, { allowedTransitions: ['converted', 'lost'] }));
+      // The host hears only changes that happened: a stale change fires no lead-status-change.
+      const changes: Event[] = [];
+      const onChange = (e: Event) => changes.push(e);
+      el.addEventListener('lead-status-change', onChange);
+      document.addEventListener('lead-status-change', onChange);
+      const requested = oneEvent(el, 'lead-status-change-request');
       parts(el, 'transition').find((b) => b.dataset.status === 'qualified')!.click();
+      await requested;
       await waitFor(() => el.shadowRoot!.querySelector('.status-message'), 'stale message');
+      await el.updateComplete;
+      el.removeEventListener('lead-status-change', onChange);
+      document.removeEventListener('lead-status-change', onChange);
+      expect(changes, 'lead-status-change events for a stale change').to.have.length(0);
       const message = text(el.shadowRoot!.querySelector('.status-message'));
       expect(message).to.contain('Someone else changed this lead');
       expect(message).to.contain('it is now Booked');

@@ -1,4 +1,3 @@
-import { UNDO_LOST_WINDOW_MS } from '../../../../core/workflow.js';
 import { consume } from '@lit/context';
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
@@ -7,11 +6,11 @@ import type { Appointment, Call, Lead, LeadDetail as LeadDetailData, LeadEvent, 
 import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
 import { callGuideTemplate, callStateTemplate } from '../../calls/call-view.js';
-import { CallController, toErrorInfo } from '../../calls/call-controller.js';
+import { CallController } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
-import { emit, toast, type LeadsEvent, type ToastOptions } from '../../events.js';
+import { emit, type LeadsEvent, type ToastOptions } from '../../events.js';
 import {
   CALL_STATUS_LABELS,
   callDate,
@@ -22,29 +21,22 @@ import {
   TIER_INFO,
   tierOf,
 } from '../../format.js';
-import { changeLeadStatus } from '../../leads/status-actions.js';
 import { scoreRuleStyles, scoreRulesTemplate } from '../../leads/score-view.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { messageIcon, phoneIcon } from '../lead-card/icons.js';
 import type { LeadsToaster } from '../leads-toaster/leads-toaster.js';
+import { CALLS_SHOWN, DetailLoader } from './detail-loader.js';
 import { styles } from './lead-detail.styles.js';
+import { NotesController, type PendingNote } from './notes-controller.js';
+import { StatusController } from './status-controller.js';
+import { TranscriptCache } from './transcript-cache.js';
+import { UndoTimer } from './undo-timer.js';
 
 const mailIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><rect x="3" y="5" width="18" height="14" rx="2"/><path d="m3 7 9 6 9-6"/></svg>`;
 
 /** How long the one who marked a lead lost may undo it (core/workflow.ts). */
-export const UNDO_WINDOW_MS = UNDO_LOST_WINDOW_MS;
-/** Calls shown in the detail (GET /v1/leads/:id returns the last 5). */
-const CALLS_SHOWN = 5;
+export { UNDO_WINDOW_MS } from './undo-timer.js';
 const SNIPPET_LENGTH = 100;
-
-type TranscriptState = { state: 'loading' } | { state: 'loaded'; call: Call } | { state: 'error'; message: string };
-interface PendingNote extends Note {
-  pending: true;
-}
-interface InlineMessage {
-  variant: 'error' | 'info' | 'warning';
-  text: string;
-}
 
 /** "First 100 characters" of a transcript, by code points (an emoji is not cut in half), with an ellipsis when cut. */
 export function snippet(text: string | null | undefined, length = SNIPPET_LENGTH): string {
@@ -165,6 +157,53 @@ export class LeadDetail extends LitElement {
     () => this.closeX,
   );
 
+  /** Loading and the live merge of socket updates. */
+  private readonly loader = new DetailLoader(this, {
+    api: () => this.api,
+    live: () => this.live,
+    id: () => this.id_,
+    open: () => this.open,
+    onReset: () => {
+      this.transcripts.reset();
+      this.notes.reset();
+      this.status.reset();
+      this.undo.clear();
+    },
+    onLoaded: (detail) => this.undo.sync(detail),
+    onLiveCall: (call) => this.transcripts.update(call),
+  });
+
+  /** The lost-undo countdown. */
+  private readonly undo = new UndoTimer(this, () => {
+    const detail = this.loader.detail;
+    if (detail) this.loader.detail = { ...detail, canUndoLost: false };
+  });
+
+  /** Full transcripts, loaded on demand. */
+  private readonly transcripts = new TranscriptCache(this, () => this.api);
+
+  /** Adding notes. */
+  private readonly notes = new NotesController(this, {
+    api: () => this.api,
+    lead: () => this.shown,
+    session: () => this.config.session,
+    onSaved: (note, leadId) => {
+      const detail = this.loader.detail;
+      if (detail && detail.id === leadId && !detail.notes.some((n) => n.id === note.id)) {
+        this.loader.detail = { ...detail, notes: [note, ...detail.notes] };
+      }
+      this.loader.scheduleRefetch();
+    },
+  });
+
+  /** Transitions, Undo and Revert. */
+  private readonly status = new StatusController(this, {
+    api: () => this.api,
+    lead: () => this.shown,
+    loader: this.loader,
+    undo: this.undo,
+  });
+
   @query('dialog') private dialog?: HTMLDialogElement;
   @query('leads-toaster') private toaster?: LeadsToaster;
   @query('.close-x') private closeX?: HTMLButtonElement;
@@ -176,6 +215,11 @@ export class LeadDetail extends LitElement {
   @property({ attribute: 'lead-id' }) leadId = '';
   /** Shows the dialog. */
   @property({ type: Boolean, reflect: true }) open = false;
+  /**
+   * Set by a container that opens `sms-composer` itself on `sms-compose-request` (leads-board does): the detail then
+   * does not open its own composer.
+   */
+  @property({ attribute: false }) externalComposer = false;
 
   @consume({ context: apiContext, subscribe: true })
   @state()
@@ -189,52 +233,23 @@ export class LeadDetail extends LitElement {
   @state()
   private config: WidgetConfig = defaultConfig;
 
-  @state() private detail: LeadDetailData | null = null;
-  @state() private loading = false;
-  @state() private loadError: string | null = null;
-  @state() private transcripts = new Map<string, TranscriptState>();
-  @state() private expanded = new Set<string>();
-  @state() private noteDraft = '';
-  @state() private noteSaving = false;
-  @state() private noteError: string | null = null;
-  @state() private pendingNotes: PendingNote[] = [];
-  @state() private statusPending: LeadStatus | 'revert' | null = null;
-  @state() private statusMessage: InlineMessage | null = null;
-  @state() private undoUntil = 0;
   @state() private ownComposer = false;
-
-  private loadedFor: string | null = null;
-  private loadSeq = 0;
-  private abort: AbortController | null = null;
-  private refetchTimer: ReturnType<typeof setTimeout> | undefined;
-  private undoTimer: ReturnType<typeof setTimeout> | undefined;
-  private liveUnsubs: Array<() => void> = [];
-  private subscribedLive: LiveUpdates | undefined;
 
   // --- lifecycle ------------------------------------------------------------------------------
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribeLive();
-    this.abort?.abort();
-    clearTimeout(this.refetchTimer);
-    clearTimeout(this.undoTimer);
-    this.loadedFor = null;
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const root = super.createRenderRoot();
+    // Toasts from our own subtree (the composer we opened) show in our toaster.
+    root.addEventListener('toast-show', (event) => {
+      event.stopPropagation();
+      this.showToast((event as LeadsEvent<'toast-show'>).detail);
+    });
+    return root;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('lead') && this.lead && this.detail && this.lead.id === this.detail.id) this.mergeLead(this.lead);
-    const id = this.id_;
-    if (this.open && id && this.api && this.loadedFor !== id) {
-      this.loadedFor = id;
-      if (this.detail?.id !== id) this.resetFor();
-      void this.load();
-    }
-    if (!this.open && changed.has('open') && changed.get('open')) this.loadedFor = null;
-  }
-
-  protected override updated(): void {
-    if (this.live !== this.subscribedLive) this.subscribeLive();
+    if (changed.has('lead') && this.lead) this.loader.merge(this.lead);
+    this.loader.sync(this.open, !this.open && changed.has('open') && !!changed.get('open'));
   }
 
   /** The lead id this detail is about. */
@@ -244,213 +259,23 @@ export class LeadDetail extends LitElement {
 
   /** The freshest lead fields: the loaded detail, else what the opener passed. */
   private get shown(): Lead | null {
-    const id = this.id_;
-    if (this.detail && this.detail.id === id) return this.detail;
-    return this.lead;
-  }
-
-  private resetFor(): void {
-    this.detail = null;
-    this.transcripts = new Map();
-    this.expanded = new Set();
-    this.noteDraft = '';
-    this.noteError = null;
-    this.pendingNotes = [];
-    this.statusMessage = null;
-    this.undoUntil = 0;
-  }
-
-  private async load(options: { silent?: boolean } = {}): Promise<void> {
-    const api = this.api;
-    const id = this.id_;
-    if (!api || !id) return;
-    const seq = ++this.loadSeq;
-    this.abort?.abort();
-    const abort = (this.abort = new AbortController());
-    if (!options.silent) {
-      this.loading = true;
-      this.loadError = null;
-    }
-    try {
-      const detail = await api.getLead(id, abort.signal);
-      if (seq !== this.loadSeq) return;
-      this.detail = detail;
-      this.loadError = null;
-      this.syncUndo(detail);
-    } catch (err) {
-      if (seq !== this.loadSeq || (err as Error)?.name === 'AbortError') return;
-      if (!options.silent || !this.detail) this.loadError = err instanceof Error ? err.message : 'The lead could not be loaded.';
-    } finally {
-      if (seq === this.loadSeq) this.loading = false;
-    }
-  }
-
-  /** Refetch soon (several live events in a row make one request). */
-  private scheduleRefetch(ms = 300): void {
-    clearTimeout(this.refetchTimer);
-    this.refetchTimer = setTimeout(() => this.open && this.load({ silent: true }), ms);
-  }
-
-  /** Lead fields from a live event or the opener: applied at once unless older than what is shown. */
-  private mergeLead(lead: Lead): void {
-    const detail = this.detail;
-    if (!detail || lead.id !== detail.id) return;
-    if (typeof lead.version === 'number' && lead.version < detail.version) return;
-    const statusChanged = lead.leadStatus !== detail.leadStatus;
-    this.detail = { ...detail, ...lead };
-    if (statusChanged || lead.version !== detail.version) this.scheduleRefetch();
-  }
-
-  private syncUndo(detail: LeadDetailData): void {
-    clearTimeout(this.undoTimer);
-    if (!detail.canUndoLost) {
-      this.undoUntil = 0;
-      return;
-    }
-    const now = Date.now();
-    const lostAt = detail.lostAt ? Date.parse(detail.lostAt) : NaN;
-    // Never longer than the window from now (a skewed clock must not stretch it), never shorter than the server's view.
-    const fromServer = Number.isFinite(lostAt) ? lostAt + UNDO_WINDOW_MS : now + UNDO_WINDOW_MS;
-    const until = Math.max(this.undoUntil, Math.min(now + UNDO_WINDOW_MS, Math.max(fromServer, now + 1000)));
-    this.startUndoWindow(until);
-  }
-
-  private startUndoWindow(until: number): void {
-    clearTimeout(this.undoTimer);
-    this.undoUntil = until;
-    this.undoTimer = setTimeout(() => {
-      this.undoUntil = 0;
-      if (this.detail) this.detail = { ...this.detail, canUndoLost: false };
-    }, Math.max(0, until - Date.now()));
-  }
-
-  private subscribeLive(): void {
-    this.unsubscribeLive();
-    const live = (this.subscribedLive = this.live);
-    if (!live) return;
-    this.liveUnsubs = [
-      live.on('lead:updated', ({ lead }) => {
-        if (lead.id !== this.id_) return;
-        this.mergeLead(lead);
-      }),
-      live.on('lead:scored', ({ leadId }) => leadId === this.id_ && this.scheduleRefetch()),
-      live.on('call:updated', ({ call }) => call.contactId === this.id_ && this.onLiveCall(call)),
-      live.on('sms:updated', ({ sms }) => sms.contactId === this.id_ && this.scheduleRefetch()),
-      live.on('reconnected', () => this.scheduleRefetch(0)),
-    ];
-  }
-
-  private unsubscribeLive(): void {
-    for (const off of this.liveUnsubs) off();
-    this.liveUnsubs = [];
-    this.subscribedLive = undefined;
-  }
-
-  private onLiveCall(call: Call): void {
-    const detail = this.detail;
-    if (detail) {
-      const calls = detail.calls.some((c) => c.id === call.id)
-        ? detail.calls.map((c) => (c.id === call.id ? { ...c, ...call } : c))
-        : [call, ...detail.calls].slice(0, CALLS_SHOWN);
-      this.detail = { ...detail, calls };
-    }
-    const cached = this.transcripts.get(call.id);
-    if (cached?.state === 'loaded' && (call.messages?.length || call.transcript)) {
-      this.transcripts = new Map(this.transcripts).set(call.id, { state: 'loaded', call: { ...cached.call, ...call } });
-    }
-    if (call.status === 'ended' || call.status === 'failed') this.scheduleRefetch();
+    return this.loader.current ?? this.lead;
   }
 
   // --- event handlers -------------------------------------------------------------------------
 
   private onClose = (): void => void this.requestClose('close');
 
-  private async onTransition(to: LeadStatus): Promise<void> {
-    const lead = this.shown;
-    const api = this.api;
-    if (!lead || !api || this.statusPending) return;
-    this.statusPending = to;
-    this.statusMessage = null;
-    // The board's toaster sits under the modal backdrop: mirror this action's error toasts inside the dialog.
-    let mirrored: string | null = null;
-    const mirror = (e: LeadsEvent<'toast-show'>) => {
-      if (e.detail.variant === 'error') mirrored = e.detail.message;
-    };
-    this.addEventListener('toast-show', mirror);
-    try {
-      const result = await changeLeadStatus(this, api, lead, to);
-      if (result && result.leadStatus !== to) {
-        // 409 STALE_LEAD: the helper returned the lead as it is now.
-        this.applyLead(result);
-        this.statusMessage = {
-          variant: 'warning',
-          text: `Someone else changed this lead while you had it open: it is now ${statusLabel(result.leadStatus)}. Your change to ${statusLabel(to)} was not saved; check the current status and try again.`,
-        };
-        await this.load({ silent: true });
-      } else if (result) {
-        this.applyLead(result);
-        if (to === 'lost') this.startUndoWindow(Date.now() + UNDO_WINDOW_MS);
-        await this.load({ silent: true });
-        if (to === 'lost' && this.detail?.canUndoLost) this.startUndoWindow(Math.min(this.undoUntil || Infinity, Date.now() + UNDO_WINDOW_MS));
-      } else if (mirrored) {
-        this.statusMessage = { variant: 'error', text: mirrored };
-      }
-    } finally {
-      this.removeEventListener('toast-show', mirror);
-      this.statusPending = null;
-    }
+  private onTransition(to: LeadStatus): Promise<void> {
+    return this.status.change(to);
   }
 
-  private applyLead(lead: Lead): void {
-    if (this.detail && lead.id === this.detail.id) this.detail = { ...this.detail, ...lead };
-  }
-
-  /** Undo after Lost, or an admin's Revert: POST /v1/leads/:id/revert. */
-  private async onRevert(): Promise<void> {
-    const lead = this.shown;
-    const api = this.api;
-    if (!lead || !api || this.statusPending) return;
-    this.statusPending = 'revert';
-    this.statusMessage = null;
-    try {
-      const restored = await api.revert(lead.id);
-      clearTimeout(this.undoTimer);
-      this.undoUntil = 0;
-      this.applyLead(restored);
-      emit(this, 'lead-status-change', { lead: restored, from: 'lost', to: restored.leadStatus });
-      toast(this, { variant: 'info', message: `Lead restored to ${statusLabel(restored.leadStatus).toLowerCase()}` });
-      await this.load({ silent: true });
-    } catch (err) {
-      this.statusMessage = { variant: 'error', text: toErrorInfo(err).message };
-      await this.load({ silent: true });
-    } finally {
-      this.statusPending = null;
-    }
-  }
-
-  private async toggleTranscript(call: Call): Promise<void> {
-    const expanded = new Set(this.expanded);
-    if (expanded.has(call.id)) {
-      expanded.delete(call.id);
-      this.expanded = expanded;
-      return;
-    }
-    expanded.add(call.id);
-    this.expanded = expanded;
-    const cached = this.transcripts.get(call.id);
-    if (cached?.state === 'loaded' || cached?.state === 'loading' || !this.api) return;
-    this.transcripts = new Map(this.transcripts).set(call.id, { state: 'loading' });
-    try {
-      const full = await this.api.getCall(call.id);
-      this.transcripts = new Map(this.transcripts).set(call.id, { state: 'loaded', call: full });
-    } catch (err) {
-      this.transcripts = new Map(this.transcripts).set(call.id, { state: 'error', message: toErrorInfo(err).message });
-    }
+  private onRevert(): Promise<void> {
+    return this.status.revert();
   }
 
   private onNoteInput(event: InputEvent): void {
-    this.noteDraft = (event.target as HTMLTextAreaElement).value;
-    this.noteError = null;
+    this.notes.setDraft((event.target as HTMLTextAreaElement).value);
   }
 
   private onNoteKeydown(event: KeyboardEvent): void {
@@ -469,10 +294,8 @@ export class LeadDetail extends LitElement {
     const lead = this.shown;
     if (!lead) return;
     if (!emit(this, 'sms-compose-request', { lead }, { cancelable: true })) return;
-    // Inside a board the board opens the composer; standing alone, open our own.
-    const root = this.getRootNode();
-    const inBoard = root instanceof ShadowRoot && root.host.localName === 'leads-board';
-    if (!inBoard) this.ownComposer = true;
+    // Inside a container that opens the composer (the board), it does; standing alone, open our own.
+    if (!this.externalComposer) this.ownComposer = true;
   }
 
   private onComposerClose(event: LeadsEvent<'dialog-close'>): void {
@@ -498,43 +321,12 @@ export class LeadDetail extends LitElement {
   }
 
   /** Add a note (optimistic: it shows at once and is replaced by the server's copy). */
-  async addNote(body: string = this.noteDraft): Promise<void> {
-    const text = body.trim();
-    const lead = this.shown;
-    const api = this.api;
-    if (!text || !lead || !api || this.noteSaving) return;
-    const temp: PendingNote = {
-      id: `pending-${Date.now()}`,
-      contactId: lead.id,
-      body: text,
-      authorId: this.config.session?.user.id ?? '',
-      authorName: this.config.session?.user.name ?? 'You',
-      createdAt: new Date().toISOString(),
-      pending: true,
-    };
-    this.pendingNotes = [temp, ...this.pendingNotes];
-    this.noteSaving = true;
-    this.noteError = null;
-    this.noteDraft = '';
-    try {
-      const note = await api.addNote(lead.id, text);
-      if (this.detail && this.detail.id === lead.id && !this.detail.notes.some((n) => n.id === note.id)) {
-        this.detail = { ...this.detail, notes: [note, ...this.detail.notes] };
-      }
-      this.scheduleRefetch();
-    } catch (err) {
-      // Keep what the user wrote.
-      this.noteDraft = this.noteDraft || text;
-      this.noteError = toErrorInfo(err).message;
-    } finally {
-      this.pendingNotes = this.pendingNotes.filter((n) => n !== temp);
-      this.noteSaving = false;
-    }
+  async addNote(body: string = this.notes.draft): Promise<void> {
+    await this.notes.add(body);
     await this.updateComplete;
-    if (this.noteError) this.noteInput?.focus();
+    if (this.notes.error) this.noteInput?.focus();
   }
 
-  /** Refetch the lead. */
   /**
    * Shows a toast inside this dialog. A modal dialog makes the rest of the page inert, so the board routes toasts here
    * while the dialog is open: they stay visible and their buttons (Undo) stay usable.
@@ -543,10 +335,10 @@ export class LeadDetail extends LitElement {
     this.toaster?.show(options);
   }
 
+  /** Refetch the lead. */
   refresh(): Promise<void> {
-    return this.load({ silent: true });
+    return this.loader.load({ silent: true });
   }
-
   // --- render ---------------------------------------------------------------------------------
 
   private renderHeader(lead: Lead | null) {
@@ -594,8 +386,8 @@ export class LeadDetail extends LitElement {
   }
 
   private renderStatusControl(detail: LeadDetailData) {
-    const pending = this.statusPending;
-    const undoVisible = detail.leadStatus === 'lost' && detail.canUndoLost && this.undoUntil > Date.now();
+    const pending = this.status.pending;
+    const undoVisible = detail.leadStatus === 'lost' && detail.canUndoLost && this.undo.open;
     const revertVisible = detail.leadStatus === 'lost' && detail.canRevertLost && !undoVisible;
     const lostFrom = detail.lostFrom ? statusLabel(detail.lostFrom) : null;
     return html`<section part="status-control" aria-labelledby="status-h">
@@ -635,8 +427,8 @@ export class LeadDetail extends LitElement {
                 </button>`}
           </div>`
         : nothing}
-      ${this.statusMessage
-        ? html`<p class="notice notice--${this.statusMessage.variant} status-message" role="alert">${this.statusMessage.text}</p>`
+      ${this.status.message
+        ? html`<p class="notice notice--${this.status.message.variant} status-message" role="alert">${this.status.message.text}</p>`
         : nothing}
     </section>`;
   }
@@ -680,7 +472,7 @@ export class LeadDetail extends LitElement {
               calls,
               (c) => c.id,
               (c) => {
-                const open = this.expanded.has(c.id);
+                const open = this.transcripts.isExpanded(c.id);
                 const hasTranscript = !!(c.transcript || c.messages?.length);
                 const when = c.startedAt ?? c.createdAt;
                 return html`<li class="call" part="call" data-call=${c.id}>
@@ -699,7 +491,7 @@ export class LeadDetail extends LitElement {
                           part="transcript-toggle"
                           aria-expanded=${open ? 'true' : 'false'}
                           aria-controls="t-${c.id}"
-                          @click=${() => this.toggleTranscript(c)}
+                          @click=${() => this.transcripts.toggle(c)}
                         >
                           ${open ? 'Hide transcript' : 'Show full transcript'}
                         </button>
@@ -735,7 +527,7 @@ export class LeadDetail extends LitElement {
   }
 
   private renderNotes(detail: LeadDetailData) {
-    const notes: Array<Note | PendingNote> = [...this.pendingNotes, ...detail.notes];
+    const notes: Array<Note | PendingNote> = [...this.notes.pending, ...detail.notes];
     const now = Date.now();
     return html`<section part="notes" aria-labelledby="notes-h">
       <h3 id="notes-h">Notes</h3>
@@ -748,16 +540,16 @@ export class LeadDetail extends LitElement {
           rows="2"
           maxlength="5000"
           placeholder="What did you learn? (Ctrl+Enter to save)"
-          .value=${this.noteDraft}
-          aria-invalid=${this.noteError ? 'true' : 'false'}
-          aria-describedby=${this.noteError ? 'note-error' : nothing}
+          .value=${this.notes.draft}
+          aria-invalid=${this.notes.error ? 'true' : 'false'}
+          aria-describedby=${this.notes.error ? 'note-error' : nothing}
           @input=${this.onNoteInput}
           @keydown=${this.onNoteKeydown}
         ></textarea>
         <div class="row">
-          ${this.noteError ? html`<p class="error-text" id="note-error" role="alert">${this.noteError}</p>` : html`<span></span>`}
-          <button class="btn" part="note-submit" type="submit" ?disabled=${!this.noteDraft.trim() || this.noteSaving}>
-            ${this.noteSaving ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}Add note
+          ${this.notes.error ? html`<p class="error-text" id="note-error" role="alert">${this.notes.error}</p>` : html`<span></span>`}
+          <button class="btn" part="note-submit" type="submit" ?disabled=${!this.notes.draft.trim() || this.notes.saving}>
+            ${this.notes.saving ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}Add note
           </button>
         </div>
       </form>
@@ -798,12 +590,12 @@ export class LeadDetail extends LitElement {
 
 
   private renderBody(lead: Lead | null) {
-    const detail = this.detail && this.detail.id === this.id_ ? this.detail : null;
-    if (!detail && this.loadError) {
+    const detail = this.loader.current;
+    if (!detail && this.loader.error) {
       return html`<div class="state" role="alert">
         <p><strong>Couldn't load this lead.</strong></p>
-        <p class="muted">${this.loadError}</p>
-        <button class="btn btn--primary" @click=${() => this.load()}>Retry</button>
+        <p class="muted">${this.loader.error}</p>
+        <button class="btn btn--primary" @click=${() => this.loader.load()}>Retry</button>
       </div>`;
     }
     if (!detail) {
@@ -849,7 +641,7 @@ export class LeadDetail extends LitElement {
 
   override render() {
     const lead = this.shown;
-    return html`<dialog part="base" aria-labelledby="title" aria-busy=${this.loading && !this.detail ? 'true' : 'false'}>
+    return html`<dialog part="base" aria-labelledby="title" aria-busy=${this.loader.loading && !this.loader.detail ? 'true' : 'false'}>
       ${this.renderHeader(lead)}
       <div class="modal-body" part="body">${this.renderBody(lead)}</div>
       <footer class="modal-footer" part="footer">

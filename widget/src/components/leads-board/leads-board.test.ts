@@ -203,7 +203,9 @@ describe('leads-board', () => {
       const { board } = await renderBoard(manyLeads(1));
       board.addEventListener('lead-open', (e) => e.preventDefault());
       cards(board)[0].open();
-      await settle(50);
+      // The board acts in a microtask after the host saw the event; then one render.
+      await Promise.resolve();
+      await board.updateComplete;
       expect(board.shadowRoot!.querySelector('lead-detail')).to.equal(null);
     });
 

@@ -1,6 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { createRef, ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Lead, LeadStatus, SessionInfo, Tier } from '../../../../core/contracts.js';
 import { LeadsApiClient, type LeadQuery, type TokenProvider } from '../../api/client.js';
@@ -9,7 +10,9 @@ import { apiContext, configContext, liveContext, type WidgetConfig } from '../..
 import { emit, type LeadsEvent } from '../../events.js';
 import { STATUS_LABELS, TIER_INFO, tierOf } from '../../format.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
-import type { LeadCard } from '../lead-card/lead-card.js';
+import { LeadCard } from '../lead-card/lead-card.js';
+import type { LeadDetail } from '../lead-detail/lead-detail.js';
+import type { SmsComposer } from '../sms-composer/sms-composer.js';
 import { refreshIcon, searchIcon } from '../lead-card/icons.js';
 import type { LeadsToaster } from '../leads-toaster/leads-toaster.js';
 import { styles } from './leads-board.styles.js';
@@ -123,16 +126,23 @@ export class LeadsBoard extends LitElement {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
   private returnFocus: HTMLElement | null = null;
+  private readonly detailRef = createRef<LeadDetail>();
+  private readonly composerRef = createRef<SmsComposer>();
   private focusAfterLoad: 'first' | 'last' | null = null;
 
   constructor() {
     super();
     this.addEventListener('keydown', this.onKeydown);
-    this.addEventListener('toast-show', this.onToast);
     this.addEventListener('lead-open', this.onLeadOpen);
     this.addEventListener('sms-compose-request', this.onSmsRequest);
     this.addEventListener('lead-status-change', this.onStatusChange);
-    this.addEventListener('dialog-close', this.onDialogClose);
+  }
+
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const root = super.createRenderRoot();
+    // toast-show is internal (not composed): it reaches our render root, not this element.
+    root.addEventListener('toast-show', this.onToast as EventListener);
+    return root;
   }
 
   override connectedCallback(): void {
@@ -380,7 +390,7 @@ export class LeadsBoard extends LitElement {
    */
   private onToast = (event: LeadsEvent<'toast-show'>): void => {
     event.stopPropagation();
-    const dialogs = [this.renderRoot.querySelector('sms-composer'), this.renderRoot.querySelector('lead-detail')];
+    const dialogs = [this.composerRef.value, this.detailRef.value];
     const target = dialogs.find((d) => d?.open && !(event.detail.outlivesDialog && event.composedPath().includes(d)));
     if (target) target.showToast(event.detail);
     else this.toaster?.show(event.detail);
@@ -407,12 +417,14 @@ export class LeadsBoard extends LitElement {
     this.onLiveLead(event.detail.lead);
   };
 
-  private onDialogClose = (event: LeadsEvent<'dialog-close'>): void => {
-    const tag = (event.composedPath()[0] as HTMLElement)?.localName;
-    if (tag === 'sms-composer') this.smsLead = null;
-    else if (tag === 'lead-detail') this.detailLead = null;
-    else return;
-    if (!this.detailLead && !this.smsLead) this.restoreFocus();
+  private onDetailClose = (): void => {
+    this.detailLead = null;
+    if (!this.smsLead) this.restoreFocus();
+  };
+
+  private onComposerClose = (): void => {
+    this.smsLead = null;
+    if (!this.detailLead) this.restoreFocus();
   };
 
   /** On the list (focus moves inside one shadow root never reach the host). */
@@ -447,7 +459,7 @@ export class LeadsBoard extends LitElement {
   };
 
   private cardOf(path: EventTarget[]): LeadCard | null {
-    return (path.find((n) => (n as HTMLElement).localName === 'lead-card') as LeadCard | undefined) ?? null;
+    return (path.find((n) => n instanceof LeadCard) as LeadCard | undefined) ?? null;
   }
 
   private moveFocus(delta: 1 | -1): void {
@@ -615,9 +627,22 @@ export class LeadsBoard extends LitElement {
 
   private renderDialogs() {
     return html`${this.detailLead
-      ? html`<lead-detail .lead=${this.detailLead} .leadId=${this.detailLead.id} open></lead-detail>`
+      ? html`<lead-detail
+          ${ref(this.detailRef)}
+          .lead=${this.detailLead}
+          .leadId=${this.detailLead.id}
+          .externalComposer=${true}
+          open
+          @dialog-close=${this.onDetailClose}
+        ></lead-detail>`
       : nothing}
-    ${this.smsLead ? html`<sms-composer .lead=${this.smsLead} .leadId=${this.smsLead.id} open></sms-composer>` : nothing}`;
+    ${this.smsLead ? html`<sms-composer
+          ${ref(this.composerRef)}
+          .lead=${this.smsLead}
+          .leadId=${this.smsLead.id}
+          open
+          @dialog-close=${this.onComposerClose}
+        ></sms-composer>` : nothing}`;
   }
 
   override render() {
