@@ -1,209 +1,241 @@
 /**
  * The wire contracts shared by the API, the realtime events and the widget (DESIGN.md: Data, API, Realtime).
- * Types only: the widget imports them with `import type`, so nothing here reaches a browser bundle.
- * Request bodies are validated by the zod schemas in each feature's schema.ts; these are the shapes that leave the server.
+ * Each shape is a zod schema (`leadSchema`) with its type inferred from it (`Lead`), so the two cannot drift.
+ * The widget imports only the types, with `import type`, so zod never reaches a browser bundle.
+ * Request bodies are validated by the schemas in ./requests.ts; these are the shapes that leave the server.
  */
+import { z } from 'zod';
+import { TIERS } from './tiers.js';
 
-export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'booked', 'converted', 'lost'] as const;
-export type LeadStatus = (typeof LEAD_STATUSES)[number];
-
-import type { Tier } from './tiers.js';
 export { TIERS, type Tier } from './tiers.js';
 
-export type Role = 'agent' | 'admin';
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'booked', 'converted', 'lost'] as const;
+export const leadStatusSchema = z.enum(LEAD_STATUSES);
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const tierSchema = z.enum(TIERS);
+
+export const roleSchema = z.enum(['agent', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
 
 /** One scoring rule that fired, with the lead's own words that triggered it. */
-export interface ScoreRule {
-  rule: 'base' | 'high_value_keywords' | 'medium_keywords' | 'positive_sentiment' | 'negative_sentiment' | 'urgency' | 'low_urgency';
-  points: number;
+export const scoreRuleSchema = z.object({
+  rule: z.enum(['base', 'high_value_keywords', 'medium_keywords', 'positive_sentiment', 'negative_sentiment', 'urgency', 'low_urgency']),
+  points: z.number(),
   /** The keywords or phrases matched (for keyword rules) or the sentiment words. */
-  matches: string[];
+  matches: z.array(z.string()),
   /** Short quotes of the lead's lines that triggered the rule. */
-  quotes: string[];
-}
+  quotes: z.array(z.string()),
+});
+export type ScoreRule = z.infer<typeof scoreRuleSchema>;
 
-export interface ScoreBreakdown {
-  score: number;
+export const scoreBreakdownSchema = z.object({
+  score: z.number(),
   /** Sum before clamping to 0..100. */
-  raw: number;
-  rules: ScoreRule[];
-  services: string[];
-  scoredAt: string;
-  callId: string | null;
-}
+  raw: z.number(),
+  rules: z.array(scoreRuleSchema),
+  services: z.array(z.string()),
+  scoredAt: z.string(),
+  callId: z.string().nullable(),
+});
+export type ScoreBreakdown = z.infer<typeof scoreBreakdownSchema>;
 
-export interface Consent {
-  sms: boolean;
-  calls: boolean;
-  source: string | null;
-  at: string | null;
-}
+export const consentSchema = z.object({
+  sms: z.boolean(),
+  calls: z.boolean(),
+  source: z.string().nullable(),
+  at: z.string().nullable(),
+});
+export type Consent = z.infer<typeof consentSchema>;
 
-export interface Lead {
-  id: string;
-  name: string;
+export const leadSchema = z.object({
+  id: z.string(),
+  name: z.string(),
   /** E.164 when it could be parsed, otherwise exactly as entered (then phoneValid is false). */
-  phone: string;
-  phoneValid: boolean;
-  email: string | null;
-  services: string[];
-  leadScore: number;
-  tier: Tier;
-  leadStatus: LeadStatus;
+  phone: z.string(),
+  phoneValid: z.boolean(),
+  email: z.string().nullable(),
+  services: z.array(z.string()),
+  leadScore: z.number(),
+  tier: tierSchema,
+  leadStatus: leadStatusSchema,
   /** ISO time; null means never contacted. */
-  lastContactAt: string | null;
-  lastAttemptAt: string | null;
-  scoreBreakdown: ScoreBreakdown | null;
-  smsOptOut: { at: string; source: string } | null;
-  consent: Consent | null;
-  externalId: string | null;
-  timezone: string | null;
+  lastContactAt: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  scoreBreakdown: scoreBreakdownSchema.nullable(),
+  smsOptOut: z.object({ at: z.string(), source: z.string() }).nullable(),
+  consent: consentSchema.nullable(),
+  externalId: z.string().nullable(),
+  timezone: z.string().nullable(),
   /** Present when the lead is lost: the status it came from, so an admin can revert. */
-  lostFrom: LeadStatus | null;
-  lostBy: string | null;
-  lostAt: string | null;
-  activeCallId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+  lostFrom: leadStatusSchema.nullable(),
+  lostBy: z.string().nullable(),
+  lostAt: z.string().nullable(),
+  activeCallId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+export type Lead = z.infer<typeof leadSchema>;
 
-export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'ended' | 'failed';
+export const callStatusSchema = z.enum(['queued', 'ringing', 'in-progress', 'ended', 'failed']);
+export type CallStatus = z.infer<typeof callStatusSchema>;
 
-export interface CallMessage {
-  role: 'agent' | 'lead' | 'system';
-  text: string;
-  at: string | null;
-}
+export const callMessageSchema = z.object({
+  role: z.enum(['agent', 'lead', 'system']),
+  text: z.string(),
+  at: z.string().nullable(),
+});
+export type CallMessage = z.infer<typeof callMessageSchema>;
 
-export interface Call {
-  id: string;
-  contactId: string;
-  vapiCallId: string | null;
-  status: CallStatus;
-  endedReason: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationSec: number | null;
-  transcript: string | null;
-  messages: CallMessage[];
-  summary: string | null;
-  recordingUrl: string | null;
-  scoreBefore: number | null;
-  scoreAfter: number | null;
-  createdBy: string | null;
-  error: string | null;
-  createdAt: string;
-}
+export const callSchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  vapiCallId: z.string().nullable(),
+  status: callStatusSchema,
+  endedReason: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  durationSec: z.number().nullable(),
+  transcript: z.string().nullable(),
+  messages: z.array(callMessageSchema),
+  summary: z.string().nullable(),
+  recordingUrl: z.string().nullable(),
+  scoreBefore: z.number().nullable(),
+  scoreAfter: z.number().nullable(),
+  createdBy: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Call = z.infer<typeof callSchema>;
 
-export type SmsStatus = 'scheduled' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
+export const smsStatusSchema = z.enum(['scheduled', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'received']);
+export type SmsStatus = z.infer<typeof smsStatusSchema>;
 
-export interface SmsLog {
-  id: string;
-  contactId: string;
-  direction: 'outbound' | 'inbound';
-  to: string;
-  from: string;
-  body: string;
-  segments: number;
-  encoding: 'GSM-7' | 'UCS-2';
-  twilioSid: string | null;
-  status: SmsStatus;
-  errorCode: number | null;
-  errorMessage: string | null;
+export const smsLogSchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  direction: z.enum(['outbound', 'inbound']),
+  to: z.string(),
+  from: z.string(),
+  body: z.string(),
+  segments: z.number(),
+  encoding: z.enum(['GSM-7', 'UCS-2']),
+  twilioSid: z.string().nullable(),
+  status: smsStatusSchema,
+  errorCode: z.number().nullable(),
+  errorMessage: z.string().nullable(),
   /** Set when quiet hours deferred the send. */
-  scheduledFor: string | null;
-  createdBy: string | null;
-  createdAt: string;
-}
+  scheduledFor: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type SmsLog = z.infer<typeof smsLogSchema>;
 
-export type AppointmentStatus = 'scheduled' | 'completed' | 'cancelled';
+export const APPOINTMENT_STATUSES = ['scheduled', 'completed', 'cancelled'] as const;
+export const appointmentStatusSchema = z.enum(APPOINTMENT_STATUSES);
+export type AppointmentStatus = z.infer<typeof appointmentStatusSchema>;
 
-export interface Appointment {
-  id: string;
-  contactId: string;
-  externalId: string | null;
-  serviceType: string;
-  scheduledAt: string;
-  status: AppointmentStatus;
-}
+export const appointmentSchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  externalId: z.string().nullable(),
+  serviceType: z.string(),
+  scheduledAt: z.string(),
+  status: appointmentStatusSchema,
+});
+export type Appointment = z.infer<typeof appointmentSchema>;
 
-export interface Note {
-  id: string;
-  contactId: string;
-  body: string;
-  authorId: string;
-  authorName: string;
-  createdAt: string;
-}
+export const noteSchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  body: z.string(),
+  authorId: z.string(),
+  authorName: z.string(),
+  createdAt: z.string(),
+});
+export type Note = z.infer<typeof noteSchema>;
 
-export interface LeadEvent {
-  id: string;
-  contactId: string;
-  type: 'created' | 'status_changed' | 'scored' | 'note_added' | 'call' | 'sms' | 'sms_inbound' | 'opted_out' | 'opted_in' | 'opt_out_request' | 'appointment';
-  from: string | null;
-  to: string | null;
-  actor: { id: string; name: string } | null;
-  detail: string | null;
-  at: string;
-}
+export const leadEventSchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  type: z.enum(['created', 'status_changed', 'scored', 'note_added', 'call', 'sms', 'sms_inbound', 'opted_out', 'opted_in', 'opt_out_request', 'appointment']),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  actor: z.object({ id: z.string(), name: z.string() }).nullable(),
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+export type LeadEvent = z.infer<typeof leadEventSchema>;
 
-export interface LeadDetail extends Lead {
-  calls: Call[];
-  appointments: Appointment[];
-  notes: Note[];
-  timeline: LeadEvent[];
+export const leadDetailSchema = leadSchema.extend({
+  calls: z.array(callSchema),
+  appointments: z.array(appointmentSchema),
+  notes: z.array(noteSchema),
+  timeline: z.array(leadEventSchema),
   /** What the current user may do next from this status (workflow rules applied on the server). */
-  allowedTransitions: LeadStatus[];
-  canUndoLost: boolean;
-  canRevertLost: boolean;
-}
+  allowedTransitions: z.array(leadStatusSchema),
+  canUndoLost: z.boolean(),
+  canRevertLost: z.boolean(),
+});
+export type LeadDetail = z.infer<typeof leadDetailSchema>;
 
-export interface LeadPage {
-  items: Lead[];
-  page: number;
-  pageSize: number;
-  total: number;
-  totalPages: number;
-}
+export const leadPageSchema = z.object({
+  items: z.array(leadSchema),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+  totalPages: z.number(),
+});
+export type LeadPage = z.infer<typeof leadPageSchema>;
 
-export interface ApiErrorBody {
-  error: {
-    code: string;
-    message: string;
-    details?: unknown;
-    requestId?: string;
-  };
-}
+export const apiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+    requestId: z.string().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 
 /** The user the embed token was minted for. */
-export interface EmbedUser {
-  id: string;
-  name: string;
-  role: Role;
-}
+export const embedUserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+});
+export type EmbedUser = z.infer<typeof embedUserSchema>;
 
 /** Reply of POST /v1/embed-tokens. */
-export interface EmbedTokenReply {
-  token: string;
-  expiresAt: string;
-  user: EmbedUser;
-  orgId: string;
-}
+export const embedTokenReplySchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: embedUserSchema,
+  orgId: z.string(),
+});
+export type EmbedTokenReply = z.infer<typeof embedTokenReplySchema>;
 
 /** Reply of POST /v1/leads/:id/sms. */
-export interface SmsSendReply {
-  sms: SmsLog;
+export const smsSendReplySchema = z.object({
+  sms: smsLogSchema,
   /** True when quiet hours deferred the send to sms.scheduledFor. */
-  scheduled: boolean;
-}
+  scheduled: z.boolean(),
+});
+export type SmsSendReply = z.infer<typeof smsSendReplySchema>;
 
 /** GET /v1/session: what the widget needs to know about the signed-in user and the organisation. */
-export interface SessionInfo {
-  user: EmbedUser;
-  org: { id: string; name: string; timezone: string; quietHours: { start: string; end: string } };
-  telephony: { outboundAgentConfigured: boolean; twilioNumber: string | null; sandbox: boolean };
-}
+export const sessionInfoSchema = z.object({
+  user: embedUserSchema,
+  org: z.object({
+    id: z.string(),
+    name: z.string(),
+    timezone: z.string(),
+    quietHours: z.object({ start: z.string(), end: z.string() }),
+  }),
+  telephony: z.object({ outboundAgentConfigured: z.boolean(), twilioNumber: z.string().nullable(), sandbox: z.boolean() }),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 /** Socket.io events, server to client (DESIGN.md: Realtime). */
 export interface ServerToClientEvents {
@@ -216,4 +248,3 @@ export interface ServerToClientEvents {
 
 /** Clients send nothing the server acts on; the map stays empty on purpose. */
 export type ClientToServerEvents = Record<string, never>;
-

@@ -2,42 +2,12 @@
  * Per-organisation keyword settings for lead scoring (DESIGN.md: Scoring), with the defaults every new clinic starts from.
  *
  * Lists are matched as whole words or phrases, case-insensitively, against the lead's own lines only (see score.ts).
- * The schema normalises what an admin types: trimmed, lower-cased, curly apostrophes straightened, duplicates removed.
+ * The schema, which normalises what an admin types (trimmed, lower-cased, curly apostrophes straightened, duplicates
+ * removed), is the PUT body of the keyword settings: a request contract, so it lives in core/requests.ts.
  */
-import { z } from 'zod';
+import { keywordSettingsSchema, type KeywordSettings, type KeywordSettingsInput } from '../../../core/requests.js';
 
-const normalise = (s: string) => s.normalize('NFKC').replace(/[\u2018\u2019\u02bc]/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
-
-const keyword = z
-  .string()
-  .transform(normalise)
-  .pipe(z.string().min(1, 'a keyword cannot be empty').max(60, 'a keyword is at most 60 characters'));
-
-const keywordList = z
-  .array(keyword)
-  .max(200, 'at most 200 keywords per list')
-  .transform((list) => [...new Set(list)]);
-
-export const keywordSettingsSchema = z.object({
-  /** Treatments and booking intent: +10 each distinct match, at most +40. */
-  highValue: keywordList,
-  /** Buying questions: +5 each distinct match, at most +20. */
-  medium: keywordList,
-  /** Wants it soon: +30 once. */
-  urgency: keywordList,
-  /** Vague timing: -10 once. */
-  lowUrgency: keywordList,
-  /** Objections and hesitation: counted as negative sentiment. */
-  objections: keywordList,
-  /** Keyword (any list) -> canonical service name stored in the lead's `services`. */
-  services: z
-    .record(z.string(), z.string().trim().min(1).max(80))
-    .transform((map) => Object.fromEntries(Object.entries(map).map(([k, v]) => [normalise(k), v] as const)))
-    .refine((map) => Object.keys(map).every((k) => k.length > 0), 'service keywords cannot be empty'),
-});
-
-export type KeywordSettings = z.infer<typeof keywordSettingsSchema>;
-export type KeywordSettingsInput = z.input<typeof keywordSettingsSchema>;
+export { keywordSettingsSchema, type KeywordSettings, type KeywordSettingsInput };
 
 const DEFAULTS: KeywordSettings = {
   highValue: [
