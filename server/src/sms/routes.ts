@@ -8,7 +8,6 @@ import { AppError, badRequest } from '../http/errors.js';
 import { validate } from '../http/validate.js';
 import type { Logger } from '../log.js';
 import type { ProviderFactory } from '../settings/providers.js';
-import { validateTwilioWebhook } from '../telephony/twilio.js';
 import type { SmsService } from './service.js';
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'must be a lead id') });
@@ -61,7 +60,7 @@ export function twilioWebhookRoutes(deps: { sms: SmsService; providers: Provider
       const located = await locate(parsed.data);
       if (!located) throw refuse(`unknown ${what}`);
       const { twilio } = located;
-      if (!validateTwilioWebhook(deps.sms.authTokenOf(twilio), ctx.get('X-Twilio-Signature') || undefined, deps.providers.webhookUrl(path), params)) {
+      if (!deps.sms.twilioSignatureValid(twilio, ctx.get('X-Twilio-Signature') || undefined, path, params)) {
         throw refuse('bad signature');
       }
       ctx.state.webhook = { data: parsed.data, ...located } satisfies VerifiedTwilio<T>;

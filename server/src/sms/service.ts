@@ -15,7 +15,7 @@ import type { ProviderFactory } from '../settings/providers.js';
 import type { IntegrationRepository, TwilioIntegrationDoc } from '../settings/repository.js';
 import { DEFAULT_SEND_WINDOW, nextAllowedSendTime } from '../../../core/quiet-hours.js';
 import { countSegments, MAX_SMS_CHARACTERS } from '../../../core/segments.js';
-import { describeTwilioErrorCode, mapTwilioError, sendSms } from '../telephony/twilio.js';
+import { describeTwilioErrorCode, mapTwilioError, sendSms, validateTwilioWebhook } from '../telephony/twilio.js';
 import { statusesBefore, toSms, type SmsDoc, type SmsRepository } from './repository.js';
 import type { SmsStatus } from '../../../core/contracts.js';
 import { classifyInbound, optOutSourceLabel, TWILIO_UNSUBSCRIBED_CODE, type OptOutSource } from '../../../core/opt-out.js';
@@ -231,8 +231,13 @@ export class SmsService {
     return this.deps.integrations.twilioByNumber(to);
   }
 
-  authTokenOf(twilio: TwilioIntegrationDoc): string {
-    return this.deps.providers.twilioFor(twilio).authToken;
+  /**
+   * Whether X-Twilio-Signature matches this integration's auth token over the public URL and every form parameter.
+   * The decrypted token stays inside the service: routes only learn yes or no.
+   */
+  twilioSignatureValid(twilio: TwilioIntegrationDoc, signature: string | undefined, path: string, params: Record<string, string>): boolean {
+    const url = this.deps.providers.webhookUrl(path);
+    return validateTwilioWebhook(this.deps.providers.twilioFor(twilio).authToken, signature, url, params);
   }
 
   /** A delivery status callback (already authenticated). Statuses only move forward, so repeats change nothing. */
