@@ -25,11 +25,18 @@ export interface CallDoc {
   updatedAt: Date;
 }
 
+/** What the repository hands out: the stored fields as a plain object, the id as a string (no driver types). */
+export type CallRecord = Omit<CallDoc, '_id'> & { id: string };
+export type CallFields = Partial<Omit<CallDoc, '_id' | 'orgId' | 'contactId' | 'createdAt'>>;
+
+const toRecord = ({ _id, ...rest }: CallDoc): CallRecord => ({ id: _id.toHexString(), ...rest });
+const toRecordOrNull = (doc: CallDoc | null): CallRecord | null => (doc ? toRecord(doc) : null);
+
 export const ACTIVE_CALL_STATUSES: CallStatus[] = ['queued', 'ringing', 'in-progress'];
 
-export function toCall(d: CallDoc, opts: { full?: boolean } = {}): Call {
+export function toCall(d: CallRecord, opts: { full?: boolean } = {}): Call {
   return {
-    id: d._id.toHexString(),
+    id: d.id,
     contactId: d.contactId,
     vapiCallId: d.vapiCallId,
     status: d.status,
@@ -55,7 +62,7 @@ export class CallRepository {
     this.col = db.collection<CallDoc>(COLLECTIONS.calls);
   }
 
-  async insert(orgId: string, call: Pick<CallDoc, 'contactId' | 'createdBy' | 'scoreBefore'>, now = new Date()): Promise<CallDoc> {
+  async insert(orgId: string, call: Pick<CallDoc, 'contactId' | 'createdBy' | 'scoreBefore'>, now = new Date()): Promise<CallRecord> {
     const doc: CallDoc = {
       _id: new ObjectId(),
       orgId,
@@ -78,41 +85,44 @@ export class CallRepository {
       updatedAt: now,
     };
     await this.col.insertOne(doc);
-    return doc;
+    return toRecord(doc);
   }
 
-  async findById(orgId: string, id: string): Promise<CallDoc | null> {
+  async findById(orgId: string, id: string): Promise<CallRecord | null> {
     const _id = toObjectId(id);
-    return _id ? this.col.findOne({ _id, orgId }) : null;
+    return _id ? toRecordOrNull(await this.col.findOne({ _id, orgId })) : null;
   }
 
   /** Webhooks arrive without our org: the unique Vapi call id finds the record (and so its organisation). */
-  async findByVapiId(vapiCallId: string): Promise<CallDoc | null> {
-    return this.col.findOne({ vapiCallId });
+  async findByVapiId(vapiCallId: string): Promise<CallRecord | null> {
+    return toRecordOrNull(await this.col.findOne({ vapiCallId }));
   }
 
-  async activeForLead(orgId: string, contactId: string): Promise<CallDoc | null> {
-    return this.col.findOne({ orgId, contactId, status: { $in: ACTIVE_CALL_STATUSES } });
+  async activeForLead(orgId: string, contactId: string): Promise<CallRecord | null> {
+    return toRecordOrNull(await this.col.findOne({ orgId, contactId, status: { $in: ACTIVE_CALL_STATUSES } }));
   }
 
   async forLead(orgId: string, contactId: string, limit = 5): Promise<Call[]> {
     const docs = await this.col.find({ orgId, contactId }).sort({ createdAt: -1 }).limit(limit).toArray();
-    return docs.map((d) => toCall(d));
+    return docs.map((d) => toCall(toRecord(d)));
   }
 
   /** Calls still active after `before`: candidates for reconciliation with the provider. */
-  async staleActive(before: Date, limit = 100): Promise<CallDoc[]> {
-    return this.col
+  async staleActive(before: Date, limit = 100): Promise<CallRecord[]> {
+    const docs = await this.col
       .find({ status: { $in: ACTIVE_CALL_STATUSES }, createdAt: { $lt: before } })
       .sort({ status: 1, createdAt: 1 })
       .limit(limit)
       .toArray();
+    return docs.map(toRecord);
   }
 
   /** Applies a change only when the record is still in one of `fromStatuses` (so a late or repeated webhook cannot go back). */
-  async update(orgId: string, id: ObjectId, set: Partial<CallDoc>, fromStatuses?: CallStatus[]): Promise<CallDoc | null> {
-    const filter: Filter<CallDoc> = { _id: id, orgId };
+  async update(orgId: string, id: string, set: CallFields, fromStatuses?: CallStatus[]): Promise<CallRecord | null> {
+    const _id = toObjectId(id);
+    if (!_id) return null;
+    const filter: Filter<CallDoc> = { _id, orgId };
     if (fromStatuses) filter.status = { $in: fromStatuses };
-    return this.col.findOneAndUpdate(filter, { $set: { ...set, updatedAt: new Date() } }, { returnDocument: 'after' });
+    return toRecordOrNull(await this.col.findOneAndUpdate(filter, { $set: { ...set, updatedAt: new Date() } }, { returnDocument: 'after' }));
   }
 }

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import type { CallDoc } from './repository.js';
+import type { CallRecord } from './repository.js';
 import { z } from 'zod';
 import { auth } from '../auth/middleware.js';
 import { AppError, badRequest } from '../http/errors.js';
@@ -73,5 +73,5 @@ export function vapiWebhookRoutes(deps: { calls: CallService; logger: Logger; no
 /** What a verified Vapi webhook hands its handler. */
 interface VerifiedVapi {
   event: VapiWebhookEvent;
-  record: CallDoc;
+  record: CallRecord;
 }

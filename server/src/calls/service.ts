@@ -17,7 +17,7 @@ import type { ProviderFactory } from '../settings/providers.js';
 import type { AgentRepository, IntegrationRepository } from '../settings/repository.js';
 import { getCall, placeCall, VapiProviderError } from '../telephony/vapi.js';
 import { toCallStatus, type VapiCallSnapshot, type VapiWebhookEvent } from '../telephony/vapi-webhook.js';
-import { ACTIVE_CALL_STATUSES, toCall, type CallDoc, type CallRepository } from './repository.js';
+import { ACTIVE_CALL_STATUSES, toCall, type CallFields, type CallRecord, type CallRepository } from './repository.js';
 import type { WebhookReceipts } from './receipts.js';
 
 const RANK: Record<CallStatus, number> = { queued: 0, ringing: 1, 'in-progress': 2, ended: 3, failed: 3 };
@@ -88,7 +88,7 @@ export class CallService {
     await busy(lead.activeCallId);
     const now = this.deps.now();
     const record = await this.deps.calls.insert(orgId, { contactId: leadId, createdBy: actor.user.id, scoreBefore: lead.leadScore }, now);
-    const callId = record._id.toHexString();
+    const callId = record.id;
     try {
       // The claim: one active call per lead. The plan re-checks on the fresh lead, so a call that started in between wins.
       await this.deps.changes.apply(
@@ -101,7 +101,7 @@ export class CallService {
         { actor: actorRef(actor) },
       );
     } catch (err) {
-      await this.deps.calls.update(orgId, record._id, { status: 'failed', error: 'Another call to this lead started at the same moment.', endedAt: now });
+      await this.deps.calls.update(orgId, record.id, { status: 'failed', error: 'Another call to this lead started at the same moment.', endedAt: now });
       throw err;
     }
 
@@ -114,7 +114,7 @@ export class CallService {
         callId,
         variableValues: { leadName: lead.name, clinicName: actor.org.name },
       });
-      const updated = await this.deps.calls.update(orgId, record._id, { vapiCallId: placed.vapiCallId });
+      const updated = await this.deps.calls.update(orgId, record.id, { vapiCallId: placed.vapiCallId });
       const call = toCall(updated ?? record);
       this.deps.broadcaster.publish(orgId, 'call:updated', { call });
       return call;
@@ -132,7 +132,7 @@ export class CallService {
   }
 
   /** The record a webhook speaks of: by Vapi's id, or by our own id in the metadata when the webhook beat placeCall's reply. */
-  async recordFor(event: { vapiCallId: string; metadata: Record<string, unknown> }): Promise<CallDoc | null> {
+  async recordFor(event: { vapiCallId: string; metadata: Record<string, unknown> }): Promise<CallRecord | null> {
     const byVapi = await this.deps.calls.findByVapiId(event.vapiCallId);
     if (byVapi) return byVapi;
     const { orgId, callId } = event.metadata;
@@ -148,36 +148,36 @@ export class CallService {
   }
 
   /** Applies a verified webhook event to its call record, once. */
-  async applyWebhook(record: CallDoc, event: Exclude<VapiWebhookEvent, { kind: 'ignored' }>): Promise<{ duplicate: boolean }> {
+  async applyWebhook(record: CallRecord, event: Exclude<VapiWebhookEvent, { kind: 'ignored' }>): Promise<{ duplicate: boolean }> {
     const key = event.kind === 'status' ? `${event.vapiCallId}:status:${event.status}` : `${event.vapiCallId}:end`;
     const outcome = await this.deps.receipts.once('vapi', key, async () => {
-      if (!record.vapiCallId) await this.deps.calls.update(record.orgId, record._id, { vapiCallId: event.vapiCallId });
+      if (!record.vapiCallId) await this.deps.calls.update(record.orgId, record.id, { vapiCallId: event.vapiCallId });
       if (event.kind === 'status') await this.applyStatus(record, toCallStatus(event.status), event.endedReason);
       else await this.applyEnd(record, event);
     });
     return { duplicate: outcome.duplicate };
   }
 
-  private async applyStatus(record: CallDoc, status: CallStatus, endedReason: string | null): Promise<void> {
+  private async applyStatus(record: CallRecord, status: CallStatus, endedReason: string | null): Promise<void> {
     const from = (Object.keys(RANK) as CallStatus[]).filter((s) => RANK[s] < RANK[status]);
     const now = this.deps.now();
     if (status === 'ended' || status === 'failed') {
       await this.finish(record.orgId, record, { status, endedReason, ...(status === 'failed' ? { error: endedReason ?? 'The call failed.' } : {}) }, from);
       return;
     }
-    const set: Partial<CallDoc> = { status };
+    const set: CallFields = { status };
     if (status === 'in-progress') set.startedAt = now;
-    const updated = await this.deps.calls.update(record.orgId, record._id, set, from);
+    const updated = await this.deps.calls.update(record.orgId, record.id, set, from);
     if (updated) this.deps.broadcaster.publish(record.orgId, 'call:updated', { call: toCall(updated) });
   }
 
   /** Ends a call record (if still open) and releases the lead for the next call. */
-  private async finish(orgId: string, record: CallDoc, set: Partial<CallDoc>, from: CallStatus[] = ACTIVE_CALL_STATUSES): Promise<CallDoc | null> {
+  private async finish(orgId: string, record: CallRecord, set: CallFields, from: CallStatus[] = ACTIVE_CALL_STATUSES): Promise<CallRecord | null> {
     const now = this.deps.now();
-    const updated = await this.deps.calls.update(orgId, record._id, { endedAt: now, ...set }, from);
+    const updated = await this.deps.calls.update(orgId, record.id, { endedAt: now, ...set }, from);
     if (!updated) return null;
     this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
-    const callId = record._id.toHexString();
+    const callId = record.id;
     const failed = updated.status === 'failed';
     await this.leadChange(orgId, record.contactId, (current) => {
       const set = current.activeCallId === callId ? { activeCallId: null } : null;
@@ -191,18 +191,18 @@ export class CallService {
    * The end-of-call report: stores the transcript, and when the lead spoke, re-scores from the lead's own lines, marks
    * the contact, moves new to contacted, and writes the timeline. A call without the lead's speech leaves the score alone.
    */
-  private async applyEnd(record: CallDoc, end: Omit<VapiCallSnapshot, 'status'>): Promise<void> {
+  private async applyEnd(record: CallRecord, end: Omit<VapiCallSnapshot, 'status'>): Promise<void> {
     const { orgId } = record;
     const now = this.deps.now();
     const org = await this.deps.orgs.findById(orgId);
     // What staff see is the conversation: the assistant's system prompt (which Vapi includes) stays out of it.
     const messages = end.messages.filter((m) => m.role !== 'system');
-    const breakdown = scoreConversation(messages, resolveKeywordSettings(org?.settings.keywords), { callId: record._id.toHexString(), now });
+    const breakdown = scoreConversation(messages, resolveKeywordSettings(org?.settings.keywords), { callId: record.id, now });
     const leadSpoke = breakdown !== null;
     const endedAt = end.endedAt ? new Date(end.endedAt) : now;
 
-    const callId = record._id.toHexString();
-    const updated = await this.deps.calls.update(orgId, record._id, {
+    const callId = record.id;
+    const updated = await this.deps.calls.update(orgId, record.id, {
       status: 'ended',
       endedReason: end.endedReason,
       startedAt: end.startedAt ? new Date(end.startedAt) : record.startedAt,
@@ -266,7 +266,7 @@ export class CallService {
           if (await this.finish(record.orgId, record, { status: 'failed', error: 'No end-of-call report arrived from Vapi.' })) closed++;
         }
       } catch (err) {
-        this.deps.logger.warn({ callId: record._id.toHexString(), err: (err as Error).message }, 'call reconciliation failed');
+        this.deps.logger.warn({ callId: record.id, err: (err as Error).message }, 'call reconciliation failed');
       }
     }
     return closed;

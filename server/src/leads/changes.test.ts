@@ -37,8 +37,8 @@ describe('the one lead-change path', () => {
   async function lateEndOfCall(leadId: string): Promise<number> {
     const { calls } = server.context.repos;
     const record = await calls.insert(orgId, { contactId: leadId, createdBy: 'agent-1', scoreBefore: 50 });
-    const vapiCallId = `late-${record._id.toHexString()}`;
-    await calls.update(orgId, record._id, { vapiCallId });
+    const vapiCallId = `late-${record.id}`;
+    await calls.update(orgId, record.id, { vapiCallId });
     const secret = await server.context.calls.webhookSecret(orgId);
     const body = JSON.stringify({
       message: {
