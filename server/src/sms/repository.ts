@@ -1,7 +1,7 @@
 import { ObjectId, type Db, type Filter } from 'mongodb';
 import type { SmsLog, SmsStatus } from '../../../core/contracts.js';
 import { COLLECTIONS } from '../db/indexes.js';
-import { iso, uniqueWrite } from '../db/plain.js';
+import { iso, toObjectId, uniqueWrite } from '../db/plain.js';
 
 export interface SmsDoc {
   _id: ObjectId;
@@ -24,8 +24,15 @@ export interface SmsDoc {
   updatedAt: Date;
 }
 
-export const toSms = (d: SmsDoc): SmsLog => ({
-  id: d._id.toHexString(),
+/** What the repository hands out: the stored fields as a plain object, the id as a string (no driver types). */
+export type SmsRecord = Omit<SmsDoc, '_id'> & { id: string };
+export type SmsFields = Partial<Omit<SmsDoc, '_id' | 'orgId' | 'contactId' | 'createdAt'>>;
+
+const toRecord = ({ _id, ...rest }: SmsDoc): SmsRecord => ({ id: _id.toHexString(), ...rest });
+const toRecordOrNull = (doc: SmsDoc | null): SmsRecord | null => (doc ? toRecord(doc) : null);
+
+export const toSms = (d: SmsRecord): SmsLog => ({
+  id: d.id,
   contactId: d.contactId,
   direction: d.direction,
   to: d.to,
@@ -53,38 +60,40 @@ export class SmsRepository {
   }
 
   /** Logs a message before anything is sent. Throws DuplicateKeyError when the idempotency key (or Twilio sid) was seen before. */
-  async insert(doc: Omit<SmsDoc, '_id' | 'createdAt' | 'updatedAt'>, now = new Date()): Promise<SmsDoc> {
+  async insert(doc: Omit<SmsDoc, '_id' | 'createdAt' | 'updatedAt'>, now = new Date()): Promise<SmsRecord> {
     const full: SmsDoc = { _id: new ObjectId(), ...doc, createdAt: now, updatedAt: now };
     if (full.twilioSid === undefined) delete full.twilioSid;
     if (full.idempotencyKey === undefined) delete full.idempotencyKey;
     await uniqueWrite(COLLECTIONS.smsLogs, () => this.col.insertOne(full));
-    return full;
+    return toRecord(full);
   }
 
-  async byIdempotencyKey(orgId: string, idempotencyKey: string): Promise<SmsDoc | null> {
-    return this.col.findOne({ orgId, idempotencyKey });
+  async byIdempotencyKey(orgId: string, idempotencyKey: string): Promise<SmsRecord | null> {
+    return toRecordOrNull(await this.col.findOne({ orgId, idempotencyKey }));
   }
 
-  async bySid(twilioSid: string): Promise<SmsDoc | null> {
-    return this.col.findOne({ twilioSid });
+  async bySid(twilioSid: string): Promise<SmsRecord | null> {
+    return toRecordOrNull(await this.col.findOne({ twilioSid }));
   }
 
-  async forLead(orgId: string, contactId: string, limit = 20): Promise<SmsDoc[]> {
-    return this.col.find({ orgId, contactId }).sort({ createdAt: -1 }).limit(limit).toArray();
+  async forLead(orgId: string, contactId: string, limit = 20): Promise<SmsRecord[]> {
+    return (await this.col.find({ orgId, contactId }).sort({ createdAt: -1 }).limit(limit).toArray()).map(toRecord);
   }
 
-  async update(orgId: string, id: ObjectId, set: Partial<SmsDoc>, fromStatuses?: SmsStatus[]): Promise<SmsDoc | null> {
-    const filter: Filter<SmsDoc> = { _id: id, orgId };
+  async update(orgId: string, id: string, set: SmsFields, fromStatuses?: SmsStatus[]): Promise<SmsRecord | null> {
+    const _id = toObjectId(id);
+    if (!_id) return null;
+    const filter: Filter<SmsDoc> = { _id, orgId };
     if (fromStatuses) filter.status = { $in: fromStatuses };
-    return this.col.findOneAndUpdate(filter, { $set: { ...set, updatedAt: new Date() } }, { returnDocument: 'after' });
+    return toRecordOrNull(await this.col.findOneAndUpdate(filter, { $set: { ...set, updatedAt: new Date() } }, { returnDocument: 'after' }));
   }
 
   /** Atomically claims one scheduled message that is due (several instances may poll at once). */
-  async claimDue(now: Date): Promise<SmsDoc | null> {
-    return this.col.findOneAndUpdate(
+  async claimDue(now: Date): Promise<SmsRecord | null> {
+    return toRecordOrNull(await this.col.findOneAndUpdate(
       { status: 'scheduled', scheduledFor: { $lte: now } },
       { $set: { status: 'queued', updatedAt: now } },
       { sort: { status: 1, scheduledFor: 1 }, returnDocument: 'after' },
-    );
+    ));
   }
 }

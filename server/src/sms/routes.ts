@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { TwilioIntegrationDoc } from '../settings/repository.js';
-import type { SmsDoc } from './repository.js';
+import type { SmsRecord } from './repository.js';
 import { z } from 'zod';
 import { auth } from '../auth/middleware.js';
 import { AppError, badRequest } from '../http/errors.js';
@@ -36,7 +36,7 @@ interface VerifiedTwilio<T> {
   data: T;
   twilio: TwilioIntegrationDoc;
   /** The logged message a status callback speaks of. */
-  doc?: SmsDoc;
+  doc?: SmsRecord;
 }
 
 /**
@@ -52,7 +52,7 @@ export function twilioWebhookRoutes(deps: { sms: SmsService; providers: Provider
   };
 
   /** Parses the form, finds the integration it belongs to and checks Twilio's signature with that integration's token. */
-  function twilioSignature<T>(path: string, schema: z.ZodType<T>, what: string, locate: (data: T) => Promise<{ twilio: TwilioIntegrationDoc; doc?: SmsDoc } | null>) {
+  function twilioSignature<T>(path: string, schema: z.ZodType<T>, what: string, locate: (data: T) => Promise<{ twilio: TwilioIntegrationDoc; doc?: SmsRecord } | null>) {
     return async (ctx: Context, next: Next) => {
       const params = (ctx.request.body ?? {}) as Record<string, string>;
       const parsed = schema.safeParse(params);

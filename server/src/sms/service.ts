@@ -16,7 +16,7 @@ import type { IntegrationRepository, TwilioIntegrationDoc } from '../settings/re
 import { DEFAULT_SEND_WINDOW, nextAllowedSendTime } from '../../../core/quiet-hours.js';
 import { countSegments, MAX_SMS_CHARACTERS } from '../../../core/segments.js';
 import { describeTwilioErrorCode, mapTwilioError, sendSms, validateTwilioWebhook } from '../telephony/twilio.js';
-import { statusesBefore, toSms, type SmsDoc, type SmsRepository } from './repository.js';
+import { statusesBefore, toSms, type SmsRecord, type SmsRepository } from './repository.js';
 import type { SmsStatus } from '../../../core/contracts.js';
 import { classifyInbound, optOutSourceLabel, TWILIO_UNSUBSCRIBED_CODE, type OptOutSource } from '../../../core/opt-out.js';
 import { sendZone } from '../../../core/quiet-hours.js';
@@ -83,7 +83,7 @@ export class SmsService {
     const window = org?.settings.quietHours ?? DEFAULT_SEND_WINDOW;
     const scheduledFor = nextAllowedSendTime(now, timeZone, window);
 
-    let doc: SmsDoc;
+    let doc: SmsRecord;
     try {
       doc = await this.deps.sms.insert(
         {
@@ -128,7 +128,7 @@ export class SmsService {
     return { sms: sent, scheduled: false };
   }
 
-  private replayOf(doc: SmsDoc, leadId: string): SmsSendReply {
+  private replayOf(doc: SmsRecord, leadId: string): SmsSendReply {
     if (doc.contactId !== leadId) throw conflict('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for another message. Use a new key per message.');
     if (doc.status === 'failed' && doc.errorCode) {
       const mapped = describeTwilioErrorCode(doc.errorCode, doc.errorMessage ?? undefined);
@@ -138,7 +138,7 @@ export class SmsService {
   }
 
   /** Hands a logged message to Twilio and records the outcome; a refusal is mapped to a clear error. */
-  private async deliver(doc: SmsDoc, twilio: TwilioIntegrationDoc): Promise<SmsLog> {
+  private async deliver(doc: SmsRecord, twilio: TwilioIntegrationDoc): Promise<SmsLog> {
     const { client } = this.deps.providers.twilioFor(twilio);
     try {
       const sent = await sendSms(client, {
@@ -148,14 +148,14 @@ export class SmsService {
         statusCallback: this.deps.providers.webhookUrl('/webhooks/twilio/status'),
       });
       const status = TWILIO_STATUS[sent.status] ?? 'queued';
-      const updated = await this.deps.sms.update(doc.orgId, doc._id, { twilioSid: sent.sid, status, segments: sent.numSegments ?? doc.segments });
+      const updated = await this.deps.sms.update(doc.orgId, doc.id, { twilioSid: sent.sid, status, segments: sent.numSegments ?? doc.segments });
       const sms = toSms(updated ?? doc);
       this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms });
       await this.touched(doc.orgId, doc.contactId);
       return sms;
     } catch (err) {
       const mapped = mapTwilioError(err);
-      const updated = await this.deps.sms.update(doc.orgId, doc._id, { status: 'failed', errorCode: mapped.twilioCode, errorMessage: mapped.message });
+      const updated = await this.deps.sms.update(doc.orgId, doc.id, { status: 'failed', errorCode: mapped.twilioCode, errorMessage: mapped.message });
       if (updated) this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms: toSms(updated) });
       if (mapped.optOut) await this.optOut(doc.orgId, doc.contactId, 'twilio-21610');
       throw new AppError(mapped.httpStatus === 409 ? 422 : mapped.httpStatus, mapped.code, mapped.message, updated ? { sms: toSms(updated) } : undefined);
@@ -205,7 +205,7 @@ export class SmsService {
       const lead = await this.deps.contacts.findById(doc.orgId, doc.contactId);
       if (!twilio || !lead || lead.smsOptOut) {
         const reason = !twilio ? 'Twilio was disconnected before the scheduled time.' : 'The lead opted out before the scheduled time.';
-        const failed = await this.deps.sms.update(doc.orgId, doc._id, { status: 'failed', errorMessage: reason });
+        const failed = await this.deps.sms.update(doc.orgId, doc.id, { status: 'failed', errorMessage: reason });
         if (failed) this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms: toSms(failed) });
         continue;
       }
@@ -213,14 +213,14 @@ export class SmsService {
         await this.deliver(doc, twilio);
         sent++;
       } catch (err) {
-        this.deps.logger.warn({ smsId: doc._id.toHexString(), code: (err as AppError).code }, 'scheduled text failed');
+        this.deps.logger.warn({ smsId: doc.id, code: (err as AppError).code }, 'scheduled text failed');
       }
     }
     return sent;
   }
 
   /** The integration a Twilio webhook belongs to, found by the message's sid or the number texted. */
-  async integrationForStatus(messageSid: string): Promise<{ doc: SmsDoc; twilio: TwilioIntegrationDoc } | null> {
+  async integrationForStatus(messageSid: string): Promise<{ doc: SmsRecord; twilio: TwilioIntegrationDoc } | null> {
     const doc = await this.deps.sms.bySid(messageSid);
     if (!doc) return null;
     const twilio = await this.deps.integrations.twilio(doc.orgId);
@@ -241,13 +241,13 @@ export class SmsService {
   }
 
   /** A delivery status callback (already authenticated). Statuses only move forward, so repeats change nothing. */
-  async applyStatus(doc: SmsDoc, twilioStatus: string, errorCode: number | null): Promise<void> {
+  async applyStatus(doc: SmsRecord, twilioStatus: string, errorCode: number | null): Promise<void> {
     const status = TWILIO_STATUS[twilioStatus];
     if (!status) return;
     const described = errorCode ? describeTwilioErrorCode(errorCode) : null;
     const updated = await this.deps.sms.update(
       doc.orgId,
-      doc._id,
+      doc.id,
       { status, ...(described ? { errorCode, errorMessage: described.message } : {}) },
       status === 'queued' ? [] : statusesBefore(status),
     );
