@@ -3,12 +3,13 @@
  * that run the product's own clients and adapters against it are in server/src/telephony/sandbox-contract.test.ts.
  */
 import assert from 'node:assert/strict';
+import { FAST_DELAYS, formOf, startFastSandbox, stopFastSandbox } from './testing.js';
 import { createHmac } from 'node:crypto';
 import twilio from 'twilio';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from './receiver.js';
 import { pickScenario, SCENARIO_NAMES, startTelephonySandbox, type TelephonySandbox } from './index.js';
 
-const FAST = { ring: 10, answer: 10, talk: 10, sms: 10 };
+const FAST = FAST_DELAYS;
 const ACCOUNT = 'AC' + 'b2'.repeat(16);
 const TOKEN = 'sandbox-own-token';
 const CLINIC = '+14155550142';
@@ -27,7 +28,7 @@ function officialTwilio(baseUrl: string, authToken = TOKEN) {
   return twilio(ACCOUNT, authToken, { httpClient: new ToSandbox({ autoRetry: false }), autoRetry: false });
 }
 
-const form = (r: ReceivedRequest) => Object.fromEntries(new URLSearchParams(r.rawBody));
+const form = formOf;
 const signedByTwilio = (r: ReceivedRequest, url: string) =>
   twilio.validateRequest(TOKEN, String(r.headers['x-twilio-signature']), url, form(r));
 
@@ -35,14 +36,8 @@ describe('telephony sandbox on its own', () => {
   let sandbox: TelephonySandbox;
   let receiver: WebhookReceiver;
 
-  beforeEach(async () => {
-    sandbox = await startTelephonySandbox({ delaysMs: FAST });
-    receiver = await startWebhookReceiver();
-  });
-  afterEach(async () => {
-    await sandbox.close();
-    await receiver.close();
-  });
+  beforeEach(async () => ({ sandbox, receiver } = await startFastSandbox()));
+  afterEach(() => stopFastSandbox({ sandbox, receiver }));
 
   async function vapi(method: string, path: string, body?: unknown) {
     const res = await fetch(`${sandbox.vapiBaseUrl}${path}`, {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { FAST_DELAYS, formOf, startFastSandbox, stopFastSandbox } from '../../../sandbox/testing.js';
 import twilio from 'twilio';
 import { DEFAULT_KEYWORD_SETTINGS } from '../scoring/keywords.js';
 import { scoreConversation } from '../scoring/score.js';
@@ -26,27 +27,21 @@ import { parseVapiWebhook, verifyVapiRequest, type VapiWebhookEvent } from './va
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../../../sandbox/receiver.js';
 import { startTelephonySandbox, type TelephonySandbox } from '../../../sandbox/index.js';
 
-const FAST = { ring: 10, answer: 10, talk: 10, sms: 10 };
+const FAST = FAST_DELAYS;
 const ACCOUNT = 'AC' + 'a1'.repeat(16);
 const TOKEN = 'sandbox-auth-token';
 const CLINIC = '+14155550100';
 const SECRET = 'whsec-test-secret-0123456789';
 
-const form = (r: ReceivedRequest) => Object.fromEntries(new URLSearchParams(r.rawBody));
+const form = formOf;
 const json = (r: ReceivedRequest) => JSON.parse(r.rawBody) as { message: { type: string } };
 
 describe('telephony sandbox', () => {
   let sandbox: TelephonySandbox;
   let receiver: WebhookReceiver;
 
-  beforeEach(async () => {
-    sandbox = await startTelephonySandbox({ delaysMs: FAST });
-    receiver = await startWebhookReceiver();
-  });
-  afterEach(async () => {
-    await sandbox.close();
-    await receiver.close();
-  });
+  beforeEach(async () => ({ sandbox, receiver } = await startFastSandbox()));
+  afterEach(() => stopFastSandbox({ sandbox, receiver }));
 
   /** Sets up an org the way the product does: credential, assistant, imported number. */
   async function setUpVapi(auth: 'hmac' | 'secret' = 'hmac') {
