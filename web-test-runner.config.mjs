@@ -19,7 +19,8 @@ const chromeArgs = [
 /**
  * A real Socket.IO server on the test server's origin, so api/socket.test.ts checks MiniSocket against the
  * protocol as socket.io speaks it. Tokens: "good" connects, "expired" is refused with TOKEN_EXPIRED,
- * "drop-once" connects, then the server cuts the transport once (the client must reconnect).
+ * "drop-once" connects, then the server cuts the transport once (the client must reconnect); "expires-soon" connects, then
+ * after 200 ms gets 'session:expired' and a server disconnect, as the API does when a token expires.
  */
 function socketIoTestServer() {
   return {
@@ -30,7 +31,7 @@ function socketIoTestServer() {
       io.use((socket, next) => {
         const token = socket.handshake.auth?.token;
         if (token === 'expired') return next(Object.assign(new Error('Token expired'), { data: { code: 'TOKEN_EXPIRED' } }));
-        if (token !== 'good' && token !== 'drop-once') return next(Object.assign(new Error('No token'), { data: { code: 'UNAUTHENTICATED' } }));
+        if (token !== 'good' && token !== 'drop-once' && token !== 'expires-soon') return next(Object.assign(new Error('No token'), { data: { code: 'UNAUTHENTICATED' } }));
         next();
       });
       io.on('connection', (socket) => {
@@ -38,6 +39,12 @@ function socketIoTestServer() {
         if (socket.handshake.auth.token === 'drop-once' && !dropped) {
           dropped = true;
           setTimeout(() => socket.conn.close(), 100);
+        }
+        if (socket.handshake.auth.token === 'expires-soon') {
+          setTimeout(() => {
+            socket.emit('session:expired', { code: 'TOKEN_EXPIRED', message: 'The token has expired.' });
+            socket.disconnect(true);
+          }, 200);
         }
       });
     },

@@ -244,6 +244,8 @@ export interface ServerToClientEvents {
   'lead:hot': (payload: { lead: Lead }) => void;
   'call:updated': (payload: { call: Call }) => void;
   'sms:updated': (payload: { sms: SmsLog }) => void;
+  /** Sent just before the server closes a socket whose token has expired: get a new token, reconnect, refetch. */
+  'session:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
 }
 
 /** Clients send nothing the server acts on; the map stays empty on purpose. */

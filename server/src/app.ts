@@ -27,6 +27,9 @@ import { ProviderFactory, type TelephonyConfig } from './settings/providers.js';
 import { SettingsService } from './settings/service.js';
 import { settingsRoutes } from './settings/routes.js';
 import type { Broadcaster } from './realtime/broadcaster.js';
+import type { LimitName, RateLimits } from './http/rate-limits.js';
+import { auth } from './auth/middleware.js';
+import type { Context, Next } from 'koa';
 
 export interface AppDeps {
   db: Db;
@@ -39,12 +42,17 @@ export interface AppDeps {
   telephony: TelephonyConfig;
   /** Readiness beyond the database (e.g. Redis). */
   readiness?: () => Promise<void>;
+  limits: RateLimits;
+  /** Take client addresses from X-Forwarded-For (TRUST_PROXY). */
+  trustProxy?: boolean;
 }
 
 export type Core = ReturnType<typeof createCore>;
 
 export interface AppContext extends Core {
   app: Koa;
+  /** Set when a graceful stop begins: /readyz answers 503 so a load balancer sends no new traffic. */
+  draining: boolean;
 }
 
 /** Repositories and services, built once from the database: the rules live here, the app only routes to them. */
@@ -80,7 +88,8 @@ export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'l
 export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppContext {
   const { repos, leads, orgCache, now } = core;
   const extraOrigins = deps.extraOrigins ?? [];
-  const app = new Koa({ proxy: false });
+  const app = new Koa({ proxy: deps.trustProxy ?? false });
+  const context: AppContext = { ...core, app, draining: false };
   app.silent = true;
 
   app.use(securityHeaders);
@@ -106,6 +115,11 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
     ctx.body = { status: 'ok' };
   });
   health.get('/readyz', async (ctx) => {
+    if (context.draining) {
+      ctx.status = 503;
+      ctx.body = { error: { code: 'SHUTTING_DOWN', message: 'This instance is shutting down; send requests to another one.' } };
+      return;
+    }
     try {
       await deps.db.command({ ping: 1 });
       await deps.readiness?.();
@@ -118,7 +132,7 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
   });
   const publicRouters = [
     health,
-    embedTokenRoutes({ orgRepo: repos.orgs, tokens: deps.tokens }),
+    embedTokenRoutes({ orgRepo: repos.orgs, tokens: deps.tokens, limits: deps.limits }),
     vapiWebhookRoutes({ calls: core.calls, logger: deps.logger, now }),
     twilioWebhookRoutes({ sms: core.sms, providers: core.providers, logger: deps.logger }),
   ];
@@ -128,7 +142,16 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
 
   // Every other /v1 route sits on one prefixed router whose first middleware is authentication.
   const v1 = new Router({ prefix: '/v1' });
-  v1.use(requireUser({ tokens: deps.tokens, orgs: orgCache, orgRepo: repos.orgs, extraOrigins }));
+  v1.use(requireUser({ tokens: deps.tokens, orgs: orgCache, orgRepo: repos.orgs, extraOrigins, limits: deps.limits }));
+  // Starting a call or a text costs a point of the clinic's and of the user's budget (the route itself comes next).
+  const startLimit = (perClinic: LimitName, perUser: LimitName) => async (ctx: Context, next: Next) => {
+    const { orgId, user } = auth(ctx);
+    await deps.limits.consume(perClinic, orgId);
+    await deps.limits.consume(perUser, `${orgId}:${user.id}`);
+    await next();
+  };
+  v1.post('/leads/:id/calls', startLimit('callStartsPerClinic', 'callStartsPerUser'));
+  v1.post('/leads/:id/sms', startLimit('textStartsPerClinic', 'textStartsPerUser'));
   const privateRouters = [
     sessionRoutes({ telephonyStatus: (orgId) => core.settings.telephonyStatus(orgId) }),
     leadRoutes(leads),
@@ -139,5 +162,5 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
   for (const router of privateRouters) v1.use(router.routes(), router.allowedMethods());
   app.use(v1.routes()).use(v1.allowedMethods());
 
-  return { ...core, app };
+  return context;
 }

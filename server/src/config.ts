@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
+import { parseBudget, type RateLimitSettings } from './http/rate-limits.js';
 
 /** The repository root, so default paths do not depend on the working directory. */
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -8,6 +9,20 @@ export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..'
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+/** A rate limit written "N/window": 30/15m, 10/1h, 120/60s. */
+const budget = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const parsed = parseBudget(text);
+      if (!parsed) {
+        ctx.addIssue({ code: 'custom', message: 'must be N/window with a window of at most 24h, e.g. 30/15m, 10/1h or 120/60s' });
+        return z.NEVER;
+      }
+      return parsed;
+    });
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -43,9 +58,35 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Comma-separated origins allowed to call the API from a browser for every organisation (e.g. the demo host). */
   CORS_EXTRA_ORIGINS: z.string().default(''),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for per-address rate limits and logs). */
+  TRUST_PROXY: booleanFlag.default(false),
+  /** Failed sign-ins (bad secret key or token) per client address, then 429 until the window ends. */
+  RATE_LIMIT_AUTH_FAILURES_PER_IP: budget('30/15m'),
+  /** Failed sign-ins per secret-key id (the part before the secret). */
+  RATE_LIMIT_AUTH_FAILURES_PER_KEY: budget('10/15m'),
+  RATE_LIMIT_TOKEN_MINTS_PER_CLINIC: budget('600/1m'),
+  RATE_LIMIT_CALLS_PER_CLINIC: budget('60/1m'),
+  RATE_LIMIT_CALLS_PER_USER: budget('20/1m'),
+  RATE_LIMIT_TEXTS_PER_CLINIC: budget('300/1m'),
+  RATE_LIMIT_TEXTS_PER_USER: budget('60/1m'),
+  RATE_LIMIT_CAMPAIGNS_PER_CLINIC: budget('20/1h'),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The rate limits of a configuration, by name (http/rate-limits.ts). */
+export function rateLimitSettings(config: Config): RateLimitSettings {
+  return {
+    authFailuresPerIp: config.RATE_LIMIT_AUTH_FAILURES_PER_IP,
+    authFailuresPerKey: config.RATE_LIMIT_AUTH_FAILURES_PER_KEY,
+    tokenMintsPerClinic: config.RATE_LIMIT_TOKEN_MINTS_PER_CLINIC,
+    callStartsPerClinic: config.RATE_LIMIT_CALLS_PER_CLINIC,
+    callStartsPerUser: config.RATE_LIMIT_CALLS_PER_USER,
+    textStartsPerClinic: config.RATE_LIMIT_TEXTS_PER_CLINIC,
+    textStartsPerUser: config.RATE_LIMIT_TEXTS_PER_USER,
+    campaignsPerClinic: config.RATE_LIMIT_CAMPAIGNS_PER_CLINIC,
+  };
+}
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {

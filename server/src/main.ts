@@ -4,7 +4,8 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { MongoClientOptions } from 'mongodb';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, rateLimitSettings, type Config } from './config.js';
+import { createRateLimits } from './http/rate-limits.js';
 import { createLogger, type Logger } from './log.js';
 import { connectDatabase, type Database } from './db/mongo.js';
 import { createApp, createCore, type AppContext } from './app.js';
@@ -27,7 +28,11 @@ export interface RunningServer {
   sandbox: TelephonySandbox | null;
   config: Config;
   logger: Logger;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: refuse new connections, let in-flight requests and the running job step finish (at most `graceMs`),
+   * close realtime transports so widgets reconnect to another instance by themselves, then flush and close the database.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -66,14 +71,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const extraOrigins = config.CORS_EXTRA_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   const orgRepo = new OrganizationRepository(database.db);
   const isKnownOrigin = async (origin: string) => extraOrigins.includes(origin) || (await orgRepo.isAllowedOrigin(origin));
+  const limits = await createRateLimits(rateLimitSettings(config), { redisUrl: config.REDIS_URL, logger });
   const server = createServer();
   server.keepAliveTimeout = 5_000;
   const realtime = await attachRealtime(server, {
+    limits,
     tokens,
     orgs: new OrganizationCache(orgRepo),
     logger,
     redisUrl: config.REDIS_URL,
     isKnownOrigin,
+    extraOrigins,
+    now: options.now,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,9 +109,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
   const core = createCore({ db: database.db, broadcaster, now: options.now, logger, telephony });
   const context = createApp(
-    { db: database.db, logger, tokens, broadcaster, now: options.now, extraOrigins, telephony, readiness: () => realtime.ready() },
+    { db: database.db, logger, tokens, broadcaster, now: options.now, extraOrigins, telephony, readiness: () => realtime.ready(), limits, trustProxy: config.TRUST_PROXY },
     core,
   );
+  // In-flight requests, so a graceful stop can wait for them; while draining, responses close their connection.
+  let inFlight = 0;
+  let draining = false;
+  const drained: Array<() => void> = [];
+  server.on('request', (_req, res) => {
+    inFlight++;
+    if (draining) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      if (--inFlight === 0) for (const resolve of drained.splice(0)) resolve();
+    });
+  });
   server.on('request', context.app.callback());
 
   const interval = options.jobsIntervalMs ?? config.JOBS_INTERVAL_MS;
@@ -134,24 +154,56 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sandbox,
     config,
     logger,
-    async close() {
+    async close({ graceMs = 0 } = {}) {
+      draining = true;
+      context.draining = true;
       if (jobs) clearInterval(jobs);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (graceMs > 0 && inFlight > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((resolve) => drained.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+        clearTimeout(timer);
+      }
       await running;
+      // Transports are closed, not the Socket.io sessions: a client sees "transport close" and reconnects (to another
+      // instance behind the load balancer), where a server-side disconnect would tell it to stay away.
+      realtime.dropTransports();
       server.closeAllConnections();
-      await realtime.close(); // closes the HTTP server too
+      await realtime.close();
+      await closed;
       await sandbox?.close();
+      await limits.close();
       await database.close();
     },
   };
 }
 
+/** How long a SIGTERM waits for in-flight requests before closing what is left. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** SIGTERM and SIGINT stop the server gracefully, once; a second signal exits at once. */
+export function stopOnSignals(running: Pick<RunningServer, 'close' | 'logger'>, graceMs = SHUTDOWN_GRACE_MS): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    running.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    running.close({ graceMs }).then(
+      () => process.exit(0),
+      (err: Error) => {
+        running.logger.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   startServer().then(
-    (running) => {
-      const stop = () => running.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
+    (running) => stopOnSignals(running),
     (err) => {
       console.error(err instanceof Error ? err.message : err);
       process.exit(1);

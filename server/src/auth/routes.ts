@@ -5,6 +5,7 @@ import { validate } from '../http/validate.js';
 import type { OrganizationRepository } from '../orgs/repository.js';
 import { auth, authenticateSecretKey } from './middleware.js';
 import type { TokenService } from './tokens.js';
+import type { RateLimits } from '../http/rate-limits.js';
 
 export const embedTokenBody = z
   .object({
@@ -18,10 +19,11 @@ export const embedTokenBody = z
   .strict();
 
 /** POST /v1/embed-tokens: the host CRM's backend, with its secret key, mints a short-lived token for one of its users. */
-export function embedTokenRoutes(deps: { orgRepo: OrganizationRepository; tokens: TokenService }): Router {
+export function embedTokenRoutes(deps: { orgRepo: OrganizationRepository; tokens: TokenService; limits: RateLimits }): Router {
   const router = new Router();
   router.post('/v1/embed-tokens', async (ctx) => {
-    const { org } = await authenticateSecretKey(ctx, deps.orgRepo);
+    const { org } = await authenticateSecretKey(ctx, deps);
+    await deps.limits.consume('tokenMintsPerClinic', org.id);
     const body = validate(embedTokenBody, ctx.request.body, 'token request');
     const { token, expiresAt } = await deps.tokens.mint(org.id, body.user, body.ttlSeconds);
     const reply: EmbedTokenReply = { token, expiresAt: expiresAt.toISOString(), user: body.user, orgId: org.id };

@@ -4,6 +4,10 @@ import { unauthenticated } from '../http/errors.js';
 
 const ISSUER = 'live-leads';
 const AUDIENCE = 'live-leads-widget';
+/** The longest lifetime a token may have (the mint route's limit): a token claiming more is refused however it was signed. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+/** Clock skew tolerated between this server's instances when checking that `iat` is not in the future. */
+const CLOCK_TOLERANCE_SECONDS = 60;
 
 export interface TokenClaims {
   orgId: string;
@@ -44,7 +48,13 @@ export class TokenService {
         audience: AUDIENCE,
         algorithms: ['HS256'],
         currentDate: this.now(),
+        // Every token must say when it was issued and when it ends: one without `exp` would never expire, and one
+        // issued in the future (or living longer than a mint can grant) was not minted by this server's rules.
+        requiredClaims: ['exp', 'iat'],
       });
+      const nowSeconds = this.now().getTime() / 1000;
+      if (payload.iat! > nowSeconds + CLOCK_TOLERANCE_SECONDS) throw unauthenticated('The token says it was issued in the future.');
+      if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_SECONDS) throw unauthenticated('The token claims a longer lifetime than any token this server mints.');
       const role = payload.role as Role;
       if (typeof payload.org !== 'string' || typeof payload.sub !== 'string' || (role !== 'agent' && role !== 'admin')) {
         throw unauthenticated('The token is missing required claims.');

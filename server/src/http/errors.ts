@@ -34,13 +34,23 @@ export function errorMiddleware(logger: Logger) {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError(404, 'ROUTE_NOT_FOUND', `There is no ${ctx.method} ${ctx.path}.`);
       }
+      // The routers answer a known path with an unsupported method (405) or an unknown method (501, e.g. TRACE)
+      // without a body; both get the error shape, and the Allow header they set stays.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) {
+        const allow = ctx.response.get('Allow');
+        const methods = allow ? ` Use ${allow.split(/,\s*/).filter((m) => m !== 'HEAD').join(', ')}.` : '';
+        if (ctx.status === 405) throw new AppError(405, 'METHOD_NOT_ALLOWED', `${ctx.path} does not support ${ctx.method}.${methods}`);
+        throw new AppError(501, 'METHOD_NOT_IMPLEMENTED', `This API does not implement the ${ctx.method} method.${methods}`);
+      }
     } catch (err) {
       const requestId = ctx.state.requestId as string | undefined;
       const known = toAppError(err);
       if (known) {
         ctx.status = known.status;
+        const retryAfter = (known.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+        if (known.status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
         ctx.body = { error: { code: known.code, message: known.message, ...(known.details !== undefined ? { details: known.details } : {}), requestId } };
-        if (known.status >= 500) logger.error({ requestId, code: known.code, err: describe(err) }, 'request failed');
+        if (isServerFault(known.status)) logger.error({ requestId, code: known.code, err: describe(err) }, 'request failed');
         return;
       }
       logger.error({ requestId, err: describe(err) }, 'unhandled error');
@@ -50,6 +60,11 @@ export function errorMiddleware(logger: Logger) {
       };
     }
   };
+}
+
+/** A status that says the server failed: 5xx except 501, which answers a method no server here implements (the caller's doing). */
+export function isServerFault(status: number): boolean {
+  return status >= 500 && status !== 501;
 }
 
 function toAppError(err: unknown): AppError | undefined {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from '../log.js';
+import { isServerFault } from './errors.js';
 
 /** Security headers for a JSON API that is called cross-origin by an embedded widget. */
 export async function securityHeaders(ctx: Context, next: Next) {
@@ -26,7 +27,7 @@ export function requestLogging(logger: Logger) {
       await next();
     } finally {
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 ? 'warn' : 'info';
+      const level = isServerFault(ctx.status) ? 'error' : ctx.status >= 400 ? 'warn' : 'info';
       logger[level](
         { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms, orgId: ctx.state.auth?.orgId, userId: ctx.state.auth?.user?.id },
         'request',

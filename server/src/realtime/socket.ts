@@ -4,6 +4,9 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import type { ClientToServerEvents, EmbedUser, ServerToClientEvents } from '../../../core/contracts.js';
 import type { TokenService } from '../auth/tokens.js';
+import { limitFailures, originAllowed } from '../auth/middleware.js';
+import { unauthenticated } from '../http/errors.js';
+import { RateLimitedError, type RateLimits } from '../http/rate-limits.js';
 import type { OrganizationCache } from '../orgs/service.js';
 import type { Logger } from '../log.js';
 import type { Broadcaster, EventName, EventPayload } from './broadcaster.js';
@@ -11,6 +14,8 @@ import type { Broadcaster, EventName, EventPayload } from './broadcaster.js';
 interface SocketData {
   orgId: string;
   user: EmbedUser;
+  /** When the handshake's token expires: the socket is closed then, as REST would refuse the token. */
+  expiresAt: Date;
 }
 
 export type LeadsIo = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -24,7 +29,13 @@ export interface RealtimeOptions {
   logger: Logger;
   /** Shares events between API instances through Redis when set. */
   redisUrl?: string;
+  /** For CORS on the handshake, before the token is read: some clinic allows this origin. */
   isKnownOrigin: (origin: string) => Promise<boolean>;
+  /** Origins allowed for every organisation (CORS_EXTRA_ORIGINS). */
+  extraOrigins: readonly string[];
+  /** Failed handshakes count against the same per-address budget as failed REST sign-ins. */
+  limits: RateLimits;
+  now?: () => Date;
 }
 
 export interface Realtime {
@@ -32,6 +43,8 @@ export interface Realtime {
   broadcaster: Broadcaster;
   /** Resolves when Redis (if any) answers. */
   ready(): Promise<void>;
+  /** Closes every client's transport without ending its session: clients reconnect on their own (graceful stop). */
+  dropTransports(): void;
   close(): Promise<void>;
 }
 
@@ -70,26 +83,42 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
     try {
       if (!token) throw Object.assign(new Error('Add the embed token to the socket handshake (auth.token).'), { code: 'UNAUTHENTICATED' });
-      const claims = await options.tokens.verify(token);
-      const org = await options.orgs.get(claims.orgId);
-      if (!org) throw Object.assign(new Error('The organisation of this token no longer exists.'), { code: 'UNAUTHENTICATED' });
+      const { claims, org } = await limitFailures(options.limits, { ip: socket.handshake.address }, async () => {
+        const claims = await options.tokens.verify(token);
+        const org = await options.orgs.get(claims.orgId);
+        if (!org) throw unauthenticated('The organisation of this token no longer exists.');
+        return { claims, org };
+      });
+      // The same rule as REST: the page must be one of this token's clinic's embed origins, not merely some clinic's.
       const origin = socket.handshake.headers.origin;
-      if (origin && !(await options.isKnownOrigin(origin))) {
-        throw Object.assign(new Error(`The origin ${origin} is not an allowed embed origin.`), { code: 'ORIGIN_NOT_ALLOWED' });
+      if (origin && !originAllowed(org, origin, options.extraOrigins)) {
+        throw Object.assign(new Error(`The page at ${origin} is not an allowed embed origin of ${org.name}.`), { code: 'ORIGIN_NOT_ALLOWED' });
       }
       socket.data.orgId = org.id;
       socket.data.user = claims.user;
+      socket.data.expiresAt = claims.expiresAt;
       next();
     } catch (err) {
       const e = err as Error & { code?: string };
       const refused = new Error(e.message) as Error & { data?: unknown };
-      refused.data = { code: e.code ?? 'UNAUTHENTICATED' };
+      refused.data = { code: e.code ?? 'UNAUTHENTICATED', ...(e instanceof RateLimitedError ? { retryAfterSeconds: e.retryAfterSeconds } : {}) };
       next(refused);
     }
   });
 
+  const now = options.now ?? (() => new Date());
   io.on('connection', (socket: LeadsSocket) => {
     void socket.join(orgRoom(socket.data.orgId));
+    // A socket lives no longer than its token: at expiry it is told why (so the widget fetches a new token, reconnects
+    // and refetches what it shows) and disconnected, which also takes it out of the clinic's room.
+    const expiry = setTimeout(
+      () => {
+        socket.emit('session:expired', { code: 'TOKEN_EXPIRED', message: 'The token has expired: fetch a new one and reconnect.' });
+        socket.disconnect(true);
+      },
+      Math.max(0, socket.data.expiresAt.getTime() - now().getTime()),
+    );
+    socket.once('disconnect', () => clearTimeout(expiry));
     // Clients send nothing the server acts on: any event from them is ignored (no room changes, no relays).
     socket.onAny(() => undefined);
   });
@@ -109,6 +138,9 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
     broadcaster,
     async ready() {
       if (redis) await redis.pub.ping();
+    },
+    dropTransports() {
+      for (const socket of io.of('/').sockets.values()) socket.conn.close();
     },
     async close() {
       io.disconnectSockets(true);

@@ -1,5 +1,5 @@
 import type { SmsLog, SmsSendReply } from '../../../core/contracts.js';
-import { AppError, conflict, notFound, unprocessable } from '../http/errors.js';
+import { AppError, notFound, unprocessable } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import { DuplicateKeyError } from '../db/plain.js';
 import type { Actor } from '../leads/service.js';
@@ -63,7 +63,7 @@ export class SmsService {
   async send(actor: Actor, leadId: string, body: string, idempotencyKey: string): Promise<SmsSendReply> {
     const { orgId } = actor;
     const replay = await this.deps.sms.byIdempotencyKey(orgId, idempotencyKey);
-    if (replay) return this.replayOf(replay, leadId);
+    if (replay) return this.replayOf(replay, leadId, body);
     const lead = await this.deps.contacts.findById(orgId, leadId);
     if (!lead) throw notFound('This lead');
     const twilio = await this.deps.integrations.twilio(orgId);
@@ -107,7 +107,7 @@ export class SmsService {
     } catch (err) {
       if (err instanceof DuplicateKeyError) {
         const first = await this.deps.sms.byIdempotencyKey(orgId, idempotencyKey);
-        if (first) return this.replayOf(first, leadId);
+        if (first) return this.replayOf(first, leadId, body);
       }
       throw err;
     }
@@ -128,8 +128,12 @@ export class SmsService {
     return { sms: sent, scheduled: false };
   }
 
-  private replayOf(doc: SmsRecord, leadId: string): SmsSendReply {
-    if (doc.contactId !== leadId) throw conflict('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for another message. Use a new key per message.');
+  private replayOf(doc: SmsRecord, leadId: string, body: string): SmsSendReply {
+    // Stripe's rule: a key names one request. Replaying it with another lead or another text is a client bug, refused
+    // (422) rather than answered with the first message as if the second had been sent.
+    if (doc.contactId !== leadId || doc.body !== body) {
+      throw unprocessable('IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key was already used for ${doc.contactId !== leadId ? 'a text to another lead' : 'a different text'}. Use a new key per message; reuse a key only to retry the very same message.`);
+    }
     if (doc.status === 'failed' && doc.errorCode) {
       const mapped = describeTwilioErrorCode(doc.errorCode, doc.errorMessage ?? undefined);
       throw new AppError(mapped.httpStatus, mapped.code, mapped.message, { sms: toSms(doc) });

@@ -23,6 +23,11 @@ export interface TestResponse {
   text: string;
 }
 
+const NO_LIMIT = { points: 1_000_000, seconds: 60 };
+const UNLIMITED: Partial<Config> = Object.fromEntries(
+  (Object.keys(loadConfig({})) as Array<keyof Config>).filter((k) => k.startsWith('RATE_LIMIT_')).map((k) => [k, NO_LIMIT]),
+);
+
 /**
  * A real API on an ephemeral loopback port, over the embedded engine in memory or, when MONGODB_URI is set, a real
  * MongoDB (a database of its own per server). Every command the driver sends is recorded for the index check.
@@ -32,6 +37,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     ...loadConfig({ ...process.env, NODE_ENV: 'test', PORT: '0', LEADS_DATA_DIR: 'memory', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
     MONGODB_DB: `ll_test_${randomBytes(4).toString('hex')}`,
     TOKEN_SECRET: randomBytes(32).toString('hex'),
+    // Suites fire many bad credentials and starts from one address on purpose; the rate-limit tests set their own budgets.
+    ...UNLIMITED,
     ...overrides,
   };
   const running = await startServer({

@@ -103,6 +103,18 @@ export class LiveService extends LiveEmitter {
       this.hasConnected = true;
     });
     socket.on('disconnect', () => this.setStatus('disconnected'));
+    // The server closes a socket when its token expires: fetch a new token and reconnect; the 'connect' that follows
+    // emits 'reconnected', so the elements refetch whatever they show and nothing sent meanwhile is missed.
+    socket.on('session:expired', () => {
+      this.options.refreshToken().then(
+        (token) => {
+          if (this.socket !== socket) return;
+          if (token) socket.connect();
+          else this.setStatus('unauthorized');
+        },
+        () => this.setStatus('unauthorized'),
+      );
+    });
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
       const code = err.data?.code;
       if (code === 'TOKEN_EXPIRED' && !this.refreshedThisStreak) {

@@ -61,4 +61,30 @@ describe('MiniSocket against a real socket.io server', () => {
       service.disconnect();
     }
   });
+
+  it('drives LiveService: when the server closes an expired session, it refreshes the token, reconnects and asks for a refetch', async () => {
+    let token = 'expires-soon';
+    let refreshes = 0;
+    const service = new LiveService({
+      url: origin,
+      getToken: async () => token,
+      refreshToken: async () => {
+        refreshes++;
+        return (token = 'good');
+      },
+    });
+    const statuses: string[] = [];
+    let reconnected = 0;
+    service.on('status', (s) => statuses.push(s));
+    service.on('reconnected', () => reconnected++);
+    service.connect();
+    try {
+      await waitFor(() => reconnected === 1, 'reconnected after the session expired', 5000);
+      expect(refreshes).to.equal(1);
+      expect(service.status).to.equal('connected');
+      expect(statuses).to.deep.equal(['connecting', 'connected', 'disconnected', 'connected']);
+    } finally {
+      service.disconnect();
+    }
+  });
 });
