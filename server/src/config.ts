@@ -43,6 +43,8 @@ const configSchema = z.object({
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(900),
   /** AES-256-GCM key for provider credentials at rest: 32 bytes as base64 or hex. */
   ENCRYPTION_KEY: z.string().optional(),
+  /** Keys used before ENCRYPTION_KEY (comma-separated): still read during a rotation (`npm run keys:rotate`). */
+  ENCRYPTION_KEY_PREVIOUS: z.string().default(''),
   /** Run the built-in Vapi and Twilio simulator for organisations without real credentials. */
   TELEPHONY_SANDBOX: booleanFlag.default(true),
   VAPI_BASE_URL: z.url().optional(),

@@ -14,7 +14,7 @@ import type { Broadcaster } from './realtime/broadcaster.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import { OrganizationCache } from './orgs/service.js';
 import { OrganizationRepository } from './orgs/repository.js';
-import { parseEncryptionKey } from './telephony/crypto.js';
+import { KeyRing, parseEncryptionKey } from './telephony/crypto.js';
 import { startTelephonySandbox, type SandboxDelays, type TelephonySandbox } from '../../sandbox/index.js';
 
 export interface RunningServer {
@@ -47,6 +47,15 @@ export function persistentSecret(config: Config, file: string, bytes = 32): stri
   const secret = randomBytes(bytes).toString('base64url');
   writeFileSync(path, secret, { mode: 0o600 });
   return secret;
+}
+
+/** The credentials key ring: ENCRYPTION_KEY (or the data directory's own) to write, ENCRYPTION_KEY_PREVIOUS still read. */
+export function keyRingOf(config: Config): KeyRing {
+  const previous = config.ENCRYPTION_KEY_PREVIOUS.split(',').map((s) => s.trim()).filter(Boolean);
+  return new KeyRing(
+    parseEncryptionKey(config.ENCRYPTION_KEY ?? persistentSecret(config, 'encryption-key')),
+    previous.map((value, i) => parseEncryptionKey(value, `ENCRYPTION_KEY_PREVIOUS (key ${i + 1})`)),
+  );
 }
 
 export interface StartOptions {
@@ -96,7 +105,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     config.TELEPHONY_SANDBOX && !config.VAPI_BASE_URL && !config.TWILIO_BASE_URL
       ? await startTelephonySandbox({ delaysMs: options.sandboxDelays, logger: { info: () => undefined, warn: (o, m) => logger.warn(o as object, m) } })
       : null;
-  const encryptionKey = parseEncryptionKey(config.ENCRYPTION_KEY ?? persistentSecret(config, 'encryption-key'));
+  const encryptionKey = keyRingOf(config);
   const broadcaster = options.broadcaster ?? realtime.broadcaster;
   const telephony = {
     publicUrl: config.PUBLIC_URL ?? url,

@@ -17,6 +17,12 @@ export const COLLECTIONS = {
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
+/**
+ * The comment of a query that must read a whole collection: maintenance commands run by an operator (key rotation),
+ * never a request path. The suite's index check (testing/query-shapes.ts) skips these, and only these.
+ */
+export const MAINTENANCE_SCAN = 'live-leads maintenance: full scan';
+
 
 /**
  * Every index, named, per collection. Each query shape the repositories issue is served by one of these following the

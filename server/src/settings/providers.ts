@@ -1,7 +1,7 @@
 import type { VapiClient } from '@vapi-ai/server-sdk';
 import { createVapi } from '../telephony/vapi.js';
 import { createTwilio, type TwilioClient } from '../telephony/twilio.js';
-import { decryptSecret } from '../telephony/crypto.js';
+import { decryptSecret, type KeyMaterial } from '../telephony/crypto.js';
 import type { IntegrationRepository, TwilioIntegrationDoc } from './repository.js';
 
 /**
@@ -11,7 +11,8 @@ import type { IntegrationRepository, TwilioIntegrationDoc } from './repository.j
 export interface TelephonyConfig {
   /** Public base URL of this API: webhooks are built from it (Twilio signs the exact URL it calls). */
   publicUrl: string;
-  encryptionKey: Buffer;
+  /** The key ring for credentials at rest (current key writes, previous keys still read). */
+  encryptionKey: KeyMaterial;
   vapiBaseUrl?: string;
   twilioBaseUrl?: string;
   /** The platform's Vapi key, used for organisations that did not connect their own Vapi account. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { decryptSecret, encryptSecret, parseEncryptionKey, SecretDecryptionError } from './crypto.js';
+import { createCipheriv } from 'node:crypto';
+import { decryptSecret, encryptSecret, isUnderCurrentKey, KeyRing, keyId, parseEncryptionKey, SecretDecryptionError } from './crypto.js';
 
 describe('encryptSecret / decryptSecret', () => {
   const key = randomBytes(32);
@@ -8,7 +9,8 @@ describe('encryptSecret / decryptSecret', () => {
   it('round-trips, including non-ASCII text', () => {
     const secret = 'auth-token-\u00e9\u20ac-😊';
     const enc = encryptSecret(secret, key);
-    assert.match(enc, /^v1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]+$/);
+    assert.match(enc, /^v2:[A-Za-z0-9_-]{8}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]+$/);
+    assert.equal(enc.split(':')[1], keyId(key), 'names the key that wrote it');
     assert.equal(decryptSecret(enc, key), secret);
   });
 
@@ -18,16 +20,16 @@ describe('encryptSecret / decryptSecret', () => {
 
   it('throws on a tampered ciphertext, IV or tag', () => {
     const enc = encryptSecret('a secret auth token', key);
-    const [v, iv, tag, ct] = enc.split(':') as [string, string, string, string];
+    const [v, kid, iv, tag, ct] = enc.split(':') as [string, string, string, string, string];
     const flip = (b64: string) => {
       const buf = Buffer.from(b64, 'base64url');
       buf[0] = buf[0]! ^ 0x01;
       return buf.toString('base64url');
     };
     for (const bad of [
-      [v, iv, tag, flip(ct)].join(':'),
-      [v, flip(iv), tag, ct].join(':'),
-      [v, iv, flip(tag), ct].join(':'),
+      [v, kid, iv, tag, flip(ct)].join(':'),
+      [v, kid, flip(iv), tag, ct].join(':'),
+      [v, kid, iv, flip(tag), ct].join(':'),
     ]) {
       assert.throws(() => decryptSecret(bad, key), SecretDecryptionError);
     }
@@ -53,6 +55,39 @@ describe('encryptSecret / decryptSecret', () => {
 
   it('refuses keys that are not 32 bytes', () => {
     assert.throws(() => encryptSecret('x', randomBytes(16)), RangeError);
+  });
+});
+
+describe('KeyRing (encryption-key rotation)', () => {
+  const old = randomBytes(32);
+  const next = randomBytes(32);
+
+  it('writes with the current key and still reads values written under a previous one', () => {
+    const before = encryptSecret('auth-token', old, 'org_1');
+    const ring = new KeyRing(next, [old]);
+    assert.equal(decryptSecret(before, ring, 'org_1'), 'auth-token');
+    assert.equal(isUnderCurrentKey(before, ring), false);
+    const after = encryptSecret('auth-token', ring, 'org_1');
+    assert.equal(after.split(':')[1], keyId(next));
+    assert.equal(isUnderCurrentKey(after, ring), true);
+    assert.equal(decryptSecret(after, next, 'org_1'), 'auth-token', 'readable with the new key alone');
+    assert.throws(() => decryptSecret(after, old, 'org_1'), /not configured/);
+  });
+
+  it('names the missing key when a value was written under a key the ring lacks', () => {
+    const enc = encryptSecret('x', old);
+    assert.throws(() => decryptSecret(enc, new KeyRing(next)), (e: Error) => e instanceof SecretDecryptionError && e.message.includes(keyId(old)) && /ENCRYPTION_KEY_PREVIOUS/.test(e.message));
+  });
+
+  it('reads values of the earlier v1 format (no key id) by trying each key of the ring', () => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', old, iv, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from('org_9'));
+    const ct = Buffer.concat([cipher.update('legacy-token', 'utf8'), cipher.final()]);
+    const v1 = ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join(':');
+    assert.equal(decryptSecret(v1, new KeyRing(next, [old]), 'org_9'), 'legacy-token');
+    assert.equal(isUnderCurrentKey(v1, new KeyRing(old)), false, 'a v1 value is always rewritten by a rotation');
+    assert.throws(() => decryptSecret(v1, new KeyRing(next), 'org_9'), SecretDecryptionError);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { CommandStartedEvent, Document } from 'mongodb';
-import { INDEXES } from '../db/indexes.js';
+import { INDEXES, MAINTENANCE_SCAN } from '../db/indexes.js';
 
 /**
  * Every query the suite sends is recorded here; after the run, each query shape must be served by a declared index
@@ -21,6 +21,7 @@ export function recordCommand(event: CommandStartedEvent): void {
   if (!READ_COMMANDS.has(event.commandName)) return;
   const collection = cmd[event.commandName] as string;
   if (typeof collection !== 'string') return;
+  if (cmd.comment === MAINTENANCE_SCAN) return;
   const queries: Array<{ filter: Document; sort?: Document }> = [];
   switch (event.commandName) {
     case 'find':
