@@ -109,6 +109,8 @@ export class LiveService extends LiveEmitter {
       this.options.refreshToken().then(
         (token) => {
           if (this.socket !== socket) return;
+          // The server's own disconnect may not have arrived yet: end this connection here, then open a new one.
+          socket.disconnect();
           if (token) socket.connect();
           else this.setStatus('unauthorized');
         },
