@@ -5,8 +5,10 @@
 import { BSON, ObjectId, UUID, type Document } from 'bson';
 import { Query } from 'mingo';
 import { Codes, ServerError } from './errors.js';
-import { Index, type IndexSpec } from './indexes.js';
+import { reshape } from './decode.js';
+import { Index, type Entry, type IndexSpec } from './indexes.js';
 import { planQuery, type Plan } from './planner.js';
+import { intlLocale } from './validate.js';
 import { compareValues, fixTypeOperator, isPlainObject, keyString, sortKeyValue, typeRank, type StringCompare } from './values.js';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -75,6 +77,10 @@ export class Collection {
   insert(input: Document, journal = true): Document {
     let doc = input;
     if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
+    // mongod stores _id as the first field
+    else if (Object.keys(doc)[0] !== '_id') doc = { _id: doc._id, ...doc };
+    // rebuilt above: give it a shared shape again (decode.ts; documents from the wire already have one)
+    if (doc !== input) doc = reshape(doc);
     checkId(doc._id);
     const rid = this.freeRids.length ? this.freeRids[this.freeRids.length - 1] : this.nextRid;
     const allKeys = this.indexes.map((ix) => ix.keysFor(doc));
@@ -90,7 +96,9 @@ export class Collection {
   }
 
   /** Replaces the document of a record, maintaining indexes; unique violations throw before any change. */
-  replace(rid: number, next: Document, journal = true): void {
+  replace(rid: number, input: Document, journal = true): void {
+    // updated copies are built by keyed stores (dictionary mode past ~16 fields): shared shape again (decode.ts)
+    const next = reshape(input);
     const prev = this.docs.get(rid);
     if (!prev) throw new ServerError(Codes.InternalError, 'record vanished');
     const changes: Array<{ ix: Index; oldKeys: unknown[][]; newKeys: unknown[][] }> = [];
@@ -127,6 +135,46 @@ export class Collection {
     const rid = this.ridById(doc._id);
     if (rid === undefined) this.insert(doc, false);
     else this.replace(rid, doc, false);
+  }
+
+  /**
+   * Recovery from a snapshot: appends documents that already satisfied every index when the snapshot was cut (no
+   * unique checks, no journal); index entries go to the pending lists and are sorted once, on first use.
+   */
+  load(docs: Document[]): void {
+    const ixs = this.indexes;
+    if (this.docs.size === 0) this.loadBase = this.nextRid;
+    for (const doc of docs) {
+      const rid = this.nextRid++;
+      for (let i = 0; i < ixs.length; i++) ixs[i].add(ixs[i].keysFor(doc), rid);
+      this.docs.set(rid, doc);
+      this.byRid[rid] = doc;
+      for (const [f, col] of this.columns) col[rid] = doc[f];
+    }
+  }
+
+  /** Record id of the first document of the last bulk `load` into an empty collection. */
+  private loadBase = 1;
+
+  /** Recovery: a snapshot's saved entry order of an index, positions relative to the loaded documents (see Index.adoptOrder). */
+  adoptIndexOrder(name: string, order: ArrayLike<number>): boolean {
+    return this.indexes.find((ix) => ix.name === name)?.adoptOrder(order, this.loadBase) ?? false;
+  }
+
+  /**
+   * A consistent view for a snapshot, captured synchronously at its cut: the document references and their record
+   * ids (documents are replaced on update, never mutated), and each non-multikey index's entries (copied arrays).
+   */
+  snapshotView(): { docs: Document[]; rids: number[]; orders: Array<{ name: string; entries: Entry[]; pending: Entry[]; index: Index }> } {
+    const docs: Document[] = new Array(this.docs.size);
+    const rids: number[] = new Array(this.docs.size);
+    let i = 0;
+    for (const [rid, d] of this.docs) {
+      docs[i] = d;
+      rids[i++] = rid;
+    }
+    const orders = this.indexes.filter((ix) => !ix.multikey).map((ix) => ({ name: ix.name, index: ix, ...ix.capture() }));
+    return { docs, rids, orders };
   }
 
   removeById(id: unknown): void {
@@ -194,7 +242,7 @@ export class Collection {
   plan(filter: Document, sort: Document | null, collation: Collation | null | undefined): Plan {
     // A non-simple collation changes string equality and order: index keys (binary order) are then not used for them.
     const simple = !collation || collation.locale === 'simple';
-    return planQuery(this.indexes, filter, simple ? sort : null, simple);
+    return planQuery(this.indexes, filter, simple ? sort : null, simple, collation?.strength !== 1);
   }
 
   /**
@@ -347,6 +395,27 @@ export class Collection {
 function checkId(id: unknown): void {
   if (Array.isArray(id)) throw new ServerError(Codes.InvalidIdField, `The '_id' value cannot be of type array`);
   if (id instanceof RegExp) throw new ServerError(Codes.InvalidIdField, `can't use a regex for _id`);
+  if (isPlainObject(id)) {
+    const bad = dollarField(id);
+    if (bad) throw new ServerError(52, `_id fields may not contain '$'-prefixed fields: ${bad} is not valid for storage.`);
+  }
+}
+
+/** The first `$`-prefixed field name in an embedded document (storage validation; DBRef fields are allowed). */
+function dollarField(doc: Document): string | undefined {
+  for (const [k, v] of Object.entries(doc)) {
+    if (k.startsWith('$') && k !== '$ref' && k !== '$id' && k !== '$db') return k;
+    if (isPlainObject(v)) {
+      const inner = dollarField(v);
+      if (inner) return inner;
+    } else if (Array.isArray(v)) {
+      for (const e of v) {
+        const inner = isPlainObject(e) ? dollarField(e) : undefined;
+        if (inner) return inner;
+      }
+    }
+  }
+  return undefined;
 }
 
 function sameKeys(a: unknown[][], b: unknown[][]): boolean {
@@ -368,7 +437,7 @@ function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
 export function collator(c: Collation | null | undefined): StringCompare | undefined {
   if (!c || c.locale === 'simple') return undefined;
   const strength = c.strength ?? 3;
-  const coll = new Intl.Collator(c.locale, {
+  const coll = new Intl.Collator(intlLocale(c.locale), {
     sensitivity: strength === 1 ? 'base' : strength === 2 ? 'accent' : 'variant',
     numeric: !!c.numericOrdering,
     caseFirst: c.caseFirst === 'upper' ? 'upper' : c.caseFirst === 'lower' ? 'lower' : 'false',
@@ -378,6 +447,37 @@ export function collator(c: Collation | null | undefined): StringCompare | undef
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Latin letters by base letter (lowercase): 'e' -> 'eèéêë...' (from NFD decompositions of U+00C0-U+024F, U+1E00-U+1EFF). */
+let variantsByBase: Map<string, string> | null = null;
+function letterVariants(): Map<string, string> {
+  if (variantsByBase) return variantsByBase;
+  const m = new Map<string, string>();
+  const add = (from: number, to: number) => {
+    for (let cp = from; cp <= to; cp++) {
+      const ch = String.fromCodePoint(cp);
+      const base = ch.normalize('NFD')[0].toLowerCase();
+      if (base === ch.toLowerCase() || !/[a-z]/.test(base)) continue;
+      m.set(base, (m.get(base) ?? base) + ch);
+    }
+  };
+  add(0xc0, 0x24f);
+  add(0x1e00, 0x1eff);
+  variantsByBase = m;
+  return m;
+}
+
+/** A regex source matching `s` with any diacritics on Latin letters (collation strength 1 ignores them). */
+function accentInsensitive(s: string): string {
+  const variants = letterVariants();
+  let out = '';
+  for (const ch of s) {
+    const base = ch.normalize('NFD')[0].toLowerCase();
+    const v = /[a-z]/.test(base) ? variants.get(base) : undefined;
+    out += v ? `[${v}]` : escapeRe(ch);
+  }
+  return out;
+}
+
 /**
  * mingo applies collation only to sorting. MongoDB also applies it to string comparisons in the filter, so with a
  * case-insensitive collation (strength 1 or 2) string equalities ($eq, $in, $ne, $nin, plain values) become
@@ -385,7 +485,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function applyCollation(filter: Document, c: Collation | null | undefined): Document {
   if (!c || c.locale === 'simple' || (c.strength ?? 3) >= 3) return filter;
-  const fold = (s: string) => new RegExp('^' + escapeRe(s) + '$', 'i');
+  const fold = c.strength === 1 ? (s: string) => new RegExp('^' + accentInsensitive(s) + '$', 'iu') : (s: string) => new RegExp('^' + escapeRe(s) + '$', 'i');
   const rewriteValue = (v: unknown): unknown => (typeof v === 'string' ? fold(v) : v);
   const rewrite = (f: Document): Document => {
     const out: Document = {};

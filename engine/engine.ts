@@ -10,6 +10,15 @@ import { asServerError, Codes, ServerError } from './errors.js';
 import type { IndexSpec } from './indexes.js';
 import type { Storage } from './storage.js';
 import { applyUpdate, buildUpsert, isOperatorUpdate, validateUpdate } from './update.js';
+import { bindLet, evaluateLet } from './let.js';
+import { checkHint, dedupeUnderCollation, naturalDirection, naturalOrder } from './query-opts.js';
+import { checkCollation, checkCommand, intlLocale } from './validate.js';
+import { collMod, moveCollection, renameCollection, setIndexOptions } from './ddl.js';
+import { Explainer } from './explain.js';
+import { CLOSE_CONNECTION, FailPoints, TEST_COMMANDS } from './failpoints.js';
+import { collStatsStage, documentsStage, splitOutputStage, writeOutput } from './stages.js';
+import { collStats, dbStats, getCmdLineOpts, getLog, getParameter, hostInfo, hostName, ServerCounters, serverStatus, type ServerInfo } from './stats.js';
+import { findAsPipeline, isView, notACollection, REFUSED_ON_VIEW, refusedWrite, resolveView, viewOptions } from './views.js';
 import { cloneDeep, compareValues, isPlainObject, keyString, normalizeNumbers, pathValues } from './values.js';
 
 export const MAX_MESSAGE_SIZE = 48_000_000;
@@ -37,6 +46,9 @@ const COMMAND_NAMES = new Set([
   'hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'buildinfo', 'listDatabases', 'listCollections', 'create', 'drop',
   'dropDatabase', 'insert', 'find', 'getMore', 'killCursors', 'update', 'delete', 'findAndModify', 'findandmodify', 'aggregate',
   'count', 'distinct', 'createIndexes', 'listIndexes', 'dropIndexes', 'deleteIndexes', 'endSessions',
+  // diagnostics and catalog commands (stats.ts, explain.ts, ddl.ts)
+  'dbStats', 'dbstats', 'collStats', 'collstats', 'serverStatus', 'serverstatus', 'explain', 'hostInfo', 'hostinfo',
+  'getCmdLineOpts', 'getParameter', 'getLog', 'collMod', 'renameCollection',
 ]);
 
 const SAFE_STAGES = new Set(['$match', '$group', '$count', '$sort', '$skip', '$limit', '$sortByCount', '$project', '$facet']);
@@ -48,6 +60,16 @@ export class Engine {
   storage: Storage | null = null;
   private handlers: Record<string, Handler>;
   private startedAt = Date.now();
+  /** serverStatus counters (the wire server updates the connection counts). */
+  readonly counters = new ServerCounters();
+  /** Listen address/port and data directory, for serverStatus/getCmdLineOpts/explain (set by startEngine). */
+  info: ServerInfo = { host: '127.0.0.1', port: 0 };
+  /** mongod's enableTestCommands: configureFailPoint exists only then. */
+  testCommands = false;
+  readonly failPoints = new FailPoints();
+  /** Client application names from the handshake, by connection (failCommand's appName). */
+  private appNames = new Map<number, string>();
+  private explainer = new Explainer(this);
 
   constructor() {
     this.handlers = {
@@ -67,7 +89,7 @@ export class Engine {
       update: (c, d) => this.update(c, d),
       delete: (c, d) => this.delete(c, d),
       findandmodify: (c, d) => this.findAndModify(c, d),
-      aggregate: (c, d) => this.aggregate(c, d),
+      aggregate: (c, d) => this.aggregateEntry(c, d),
       count: (c, d) => this.count(c, d),
       distinct: (c, d) => this.distinct(c, d),
       createindexes: (c, d) => this.createIndexes(c, d),
@@ -75,6 +97,17 @@ export class Engine {
       dropindexes: (c, d) => this.dropIndexes(c, d),
       deleteindexes: (c, d) => this.dropIndexes(c, d),
       endsessions: () => ({ ok: 1 }),
+      dbstats: (c, d) => dbStats(this.dbs.get(d), d, c, this.info.dataDir),
+      collstats: (c, d) => collStats(this.dbs.get(d), d, c),
+      serverstatus: () => serverStatus(this.counters, this.info),
+      explain: (c, d) => this.explainer.run(c, d),
+      hostinfo: () => hostInfo(),
+      getcmdlineopts: () => getCmdLineOpts(this.info),
+      getparameter: (c) => getParameter(c, this.testCommands),
+      getlog: (c) => getLog(c),
+      collmod: (c, d) => collMod(this, c, d),
+      renamecollection: (c, d) => renameCollection(this, c, d),
+      configurefailpoint: (c) => this.failPoints.configure(c),
     };
   }
 
@@ -84,11 +117,23 @@ export class Engine {
   async run(cmd: Document, ctx: CommandContext): Promise<Document> {
     const db = typeof cmd.$db === 'string' ? cmd.$db : 'admin';
     let reply: Document;
+    this.counters.record(cmd);
+    const name = Object.keys(cmd)[0] ?? '';
+    if ((name === 'hello' || name === 'isMaster' || name === 'ismaster') && typeof cmd.client?.application?.name === 'string')
+      this.appNames.set(ctx.connectionId, cmd.client.application.name);
+    const fail = this.testCommands ? this.failPoints.check(name, cmd, db, this.appNames.get(ctx.connectionId)) : null;
+    if (fail?.close) return { [CLOSE_CONNECTION]: true };
+    if (fail?.blockMs) await new Promise((r) => setTimeout(r, fail.blockMs));
+    if (fail?.error) return fail.error;
     this.records = [];
     try {
       reply = this.dispatch(cmd, db, ctx);
     } catch (e) {
       reply = asServerError(e).toReply();
+    }
+    if (fail?.writeConcernError) {
+      reply.writeConcernError = fail.writeConcernError;
+      if (fail.errorLabels) reply.errorLabels = fail.errorLabels;
     }
     const recs = this.records;
     this.records = [];
@@ -107,8 +152,31 @@ export class Engine {
     if (!name) throw new ServerError(Codes.FailedToParse, 'empty command');
     if (name === 'commitTransaction' || name === 'abortTransaction' || cmd.txnNumber !== undefined || cmd.startTransaction !== undefined || cmd.autocommit !== undefined)
       throw new ServerError(Codes.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
-    if (!COMMAND_NAMES.has(name)) throw new ServerError(Codes.CommandNotFound, `no such command: '${name}'`);
-    return this.handlers[name.toLowerCase()](cmd, db, ctx);
+    if (!COMMAND_NAMES.has(name) && !(this.testCommands && TEST_COMMANDS.has(name))) throw new ServerError(Codes.CommandNotFound, `no such command: '${name}'`);
+    checkCommand(name, cmd);
+    const lower = name.toLowerCase();
+    const refused = REFUSED_ON_VIEW[lower];
+    if (refused && typeof cmd[name] === 'string' && isView(this.coll(db, cmd[name]))) {
+      if (refused === 'write') return refusedWrite(cmd, lower, `${db}.${cmd[name]}`);
+      throw notACollection(`${db}.${cmd[name]}`);
+    }
+    return this.handlers[lower](cmd, db, ctx);
+  }
+
+  /** A connection closed: forget its handshake data. */
+  connectionClosed(connectionId: number): void {
+    this.appNames.delete(connectionId);
+  }
+
+  hostName(): string {
+    return hostName(this.info);
+  }
+
+  /** Puts a collection object into the catalog (replacing one of the same name); no journal record. */
+  installColl(c: Collection): void {
+    let d = this.dbs.get(c.db);
+    if (!d) this.dbs.set(c.db, (d = new Map()));
+    d.set(c.name, c);
   }
 
   journal = (rec: Document): void => {
@@ -175,6 +243,20 @@ export class Engine {
       case 'd':
         this.coll(rec.db, rec.c)?.removeById(rec.id);
         break;
+      case 'docs': // snapshot: documents known to satisfy every index of the collection
+        this.ensureColl(rec.db, rec.c, {}, false).load(rec.docs);
+        break;
+      case 'ixo': // snapshot: an index's saved entry order
+        this.coll(rec.db, rec.c)?.adoptIndexOrder(rec.name, rec.order);
+        break;
+      case 'mi': {
+        const c = this.coll(rec.db, rec.c);
+        if (c) setIndexOptions(c, rec.name, rec.spec);
+        break;
+      }
+      case 'rn':
+        moveCollection(this, rec.db, rec.c, rec.toDb, rec.toC);
+        break;
     }
   }
 
@@ -184,7 +266,8 @@ export class Engine {
       for (const [name, c] of colls) {
         yield { o: 'cc', db, c: name, opts: c.options, uuid: c.uuid };
         for (const ix of c.indexes.slice(1)) yield { o: 'ci', db, c: name, spec: ix.spec };
-        for (const d of c.docs.values()) yield { o: 'i', db, c: name, d };
+        // the array of references is the consistent view a compaction writes (documents are replaced, never mutated)
+        yield { o: 'docs', db, c: name, ...c.snapshotView() };
       }
   }
 
@@ -241,13 +324,17 @@ export class Engine {
   }
 
   private listCollections(cmd: Document, db: string): Document {
-    let items: Document[] = [...(this.dbs.get(db)?.values() ?? [])].map((c) => ({
-      name: c.name,
-      type: 'collection',
-      options: c.options,
-      info: { readOnly: false, uuid: c.uuid },
-      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-    }));
+    let items: Document[] = [...(this.dbs.get(db)?.values() ?? [])].map((c) =>
+      isView(c)
+        ? { name: c.name, type: 'view', options: c.options, info: { readOnly: true } }
+        : {
+            name: c.name,
+            type: 'collection',
+            options: c.options,
+            info: { readOnly: false, uuid: c.uuid },
+            idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+          },
+    );
     if (isPlainObject(cmd.filter) && Object.keys(cmd.filter).length) {
       const q = new Query(cmd.filter, { ...MINGO_OPTS });
       items = items.filter((d) => q.test(d));
@@ -262,7 +349,18 @@ export class Engine {
     const name = stringArg(cmd.create, 'create');
     const options: Document = {};
     for (const [k, v] of Object.entries(cmd)) if (!['create', '$db', 'lsid', '$clusterTime', '$readPreference', 'writeConcern', 'comment'].includes(k)) options[k] = v;
-    for (const unsupported of ['capped', 'timeseries', 'viewOn', 'clusteredIndex'])
+    if (options.viewOn !== undefined) {
+      validateNs(db, name);
+      const viewOpts = viewOptions(cmd, db, name, (n) => this.coll(db, n));
+      const existingView = this.coll(db, name);
+      if (existingView) {
+        if (JSON.stringify(existingView.options) === JSON.stringify(viewOpts)) return { ok: 1 };
+        throw new ServerError(Codes.NamespaceExists, `Namespace already exists: ${db}.${name}`);
+      }
+      this.ensureColl(db, name, viewOpts);
+      return { ok: 1 };
+    }
+    for (const unsupported of ['capped', 'timeseries', 'clusteredIndex'])
       if (options[unsupported]) throw new ServerError(Codes.InvalidOptions, `the embedded engine does not support ${unsupported} collections`);
     const existing = this.coll(db, name);
     if (existing) {
@@ -317,7 +415,12 @@ export class Engine {
     const name = stringArg(cmd.listIndexes, 'listIndexes');
     const c = this.coll(db, name);
     if (!c) throw new ServerError(Codes.NamespaceNotFound, `ns does not exist: ${db}.${name}`);
-    return this.cursorReply(c.ns, c.indexes.map((ix) => ({ ...ix.spec })), cmd.cursor?.batchSize, true);
+    // mongod lists the _id index as { v, key, name } (no `unique`)
+    const specs = c.indexes.map((ix) => {
+      const { unique: _u, ...rest } = ix.spec;
+      return ix.name === '_id_' ? rest : { ...ix.spec };
+    });
+    return this.cursorReply(c.ns, specs, cmd.cursor?.batchSize, true);
   }
 
   private dropIndexes(cmd: Document, db: string): Document {
@@ -343,6 +446,10 @@ export class Engine {
   // ---- cursors ----
 
   private cursorReply(ns: string, docs: Document[], batchSize: unknown, first: boolean, singleBatch = false): Document {
+    if (this.capture) {
+      this.capture.docs = docs;
+      return { ok: 1 };
+    }
     const limit = typeof batchSize === 'number' && batchSize >= 0 ? batchSize : first ? DEFAULT_BATCH : Infinity;
     const state: CursorState = { ns, docs, pos: 0 };
     const batch = this.takeBatch(state, limit);
@@ -403,8 +510,9 @@ export class Engine {
   private find(cmd: Document, db: string): Document {
     const name = stringArg(cmd.find, 'find');
     const ns = `${db}.${name}`;
-    const filter = objArg(cmd.filter ?? {}, 'filter');
+    const filter = bindLet(objArg(cmd.filter ?? {}, 'filter'), evaluateLet(cmd.let));
     const c = this.coll(db, name);
+    if (isView(c)) return this.cursorReply(ns, this.viewDocs(db, name, findAsPipeline(cmd), cmd), cmd.batchSize, true, cmd.singleBatch === true || (cmd.limit ?? 0) < 0);
     if (cmd.batchSize !== undefined && (typeof cmd.batchSize !== 'number' || cmd.batchSize < 0))
       throw new ServerError(Codes.BadValue, `BatchSize value must be non-negative, but received: ${cmd.batchSize}`);
     let limit = typeof cmd.limit === 'number' ? cmd.limit : 0;
@@ -415,13 +523,18 @@ export class Engine {
     }
     const skip = typeof cmd.skip === 'number' ? cmd.skip : 0;
     if (skip < 0) throw new ServerError(Codes.BadValue, `Skip value must be non-negative, but received: ${skip}`);
+    const sortNatural = naturalDirection(cmd.sort);
+    const sort = !sortNatural && isPlainObject(cmd.sort) && Object.keys(cmd.sort).length ? cmd.sort : null;
+    const hintNatural = checkHint(c, cmd.hint, { ns, filter, sort: cmd.sort, projection: cmd.projection, limit, skip });
     if (!c) {
       // still validate the filter like mongod would
       new Query(normalizeNumbers(filter), { ...MINGO_OPTS });
       return this.cursorReply(ns, [], cmd.batchSize, true);
     }
-    const sort = isPlainObject(cmd.sort) && Object.keys(cmd.sort).length ? cmd.sort : null;
-    const rows = c.find(normalizeNumbers(filter), { sort, skip, limit, collation: cmd.collation });
+    const natural = sortNatural || (sort ? 0 : hintNatural);
+    const rows = natural
+      ? naturalOrder(c, c.find(normalizeNumbers(filter), { collation: cmd.collation }), natural).slice(skip, limit ? skip + limit : undefined)
+      : c.find(normalizeNumbers(filter), { sort, skip, limit, collation: cmd.collation });
     let docs = rows.map((r) => r.doc);
     if (isPlainObject(cmd.projection) && Object.keys(cmd.projection).length) docs = project(docs, cmd.projection);
     return this.cursorReply(ns, docs, cmd.batchSize, true, single);
@@ -430,6 +543,8 @@ export class Engine {
   private count(cmd: Document, db: string): Document {
     const name = stringArg(cmd.count, 'count');
     const c = this.coll(db, name);
+    if (isView(c)) return { n: this.viewDocs(db, name, findAsPipeline({ filter: cmd.query, skip: cmd.skip, limit: cmd.limit }), cmd).length, ok: 1 };
+    checkHint(c, cmd.hint, { ns: `${db}.${name}`, filter: isPlainObject(cmd.query) ? cmd.query : {} });
     if (!c) return { n: 0, ok: 1 };
     const n = c.count(normalizeNumbers(objArg(cmd.query ?? {}, 'query')), { skip: cmd.skip, limit: Math.abs(cmd.limit ?? 0), collation: cmd.collation });
     return { n, ok: 1 };
@@ -440,7 +555,9 @@ export class Engine {
     const key = stringArg(cmd.key, 'key');
     const c = this.coll(db, name);
     if (!c) return { values: [], ok: 1 };
-    const rows = c.find(normalizeNumbers(objArg(cmd.query ?? {}, 'query')), { collation: cmd.collation });
+    const rows = isView(c)
+      ? this.viewDocs(db, name, findAsPipeline({ filter: cmd.query }), cmd).map((doc) => ({ doc }))
+      : c.find(normalizeNumbers(objArg(cmd.query ?? {}, 'query')), { collation: cmd.collation });
     const seen = new Map<string, unknown>();
     const path = key.split('.');
     for (const { doc } of rows)
@@ -449,8 +566,85 @@ export class Engine {
         const ks = keyString(v);
         if (!seen.has(ks)) seen.set(ks, v);
       }
-    const values = [...seen.values()].sort((a, b) => compareValues(a, b));
+    const values = dedupeUnderCollation([...seen.values()], cmd.collation).sort((a, b) => compareValues(a, b));
     return { values, ok: 1 };
+  }
+
+  /** Set while pipelineDocs runs: cursorReply hands the documents over instead of opening a cursor. */
+  private capture: { docs: Document[] } | null = null;
+
+  /** All result documents of an aggregate command (no cursor), as the aggregate handler computes them. */
+  pipelineDocs(cmd: Document, db: string): Document[] {
+    const outer = this.capture;
+    const cap = { docs: [] as Document[] };
+    this.capture = cap;
+    try {
+      this.aggregate({ ...cmd, cursor: isPlainObject(cmd.cursor) ? cmd.cursor : {} }, db);
+    } finally {
+      this.capture = outer;
+    }
+    return cap.docs;
+  }
+
+  /** Documents of a view: its resolved pipeline on the backing collection, then `extra`. */
+  private viewDocs(db: string, name: string, extra: Document[], cmd: Document): Document[] {
+    const v = resolveView((n) => this.coll(db, n), db, name);
+    const collation = cmd.collation ?? v.collation;
+    return this.pipelineDocs({ aggregate: v.source, pipeline: [...v.pipeline, ...extra], cursor: {}, ...(collation ? { collation } : {}) }, db);
+  }
+
+  /**
+   * aggregate: explain, `aggregate: 1` with `$documents`, `$collStats`, views and a final `$out`/`$merge` are handled
+   * here (stages.ts); everything else runs in `aggregate`.
+   */
+  private aggregateEntry(cmd: Document, db: string): Document {
+    if (!Array.isArray(cmd.pipeline)) throw new ServerError(Codes.TypeMismatch, "'pipeline' option must be specified as an array");
+    if (cmd.explain === true) {
+      const { explain: _e, cursor: _c, ...inner } = cmd;
+      void _e;
+      void _c;
+      return this.explainer.run({ explain: inner, verbosity: 'queryPlanner' }, db);
+    }
+    if (!isPlainObject(cmd.cursor))
+      throw new ServerError(Codes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+    const split = splitOutputStage(cmd.pipeline as Document[]);
+    const pipeline = split.pipeline;
+    pipeline.forEach((st, i) => {
+      const op = Object.keys(st)[0];
+      if ((op === '$collStats' || op === '$documents') && i > 0) throw new ServerError(40602, `${op} is only valid as the first stage in a pipeline`);
+    });
+    const first = pipeline[0] ? Object.keys(pipeline[0])[0] : undefined;
+    const runRest = (docs: Document[], rest: Document[]) =>
+      rest.length
+        ? (new Aggregator(normalizeNumbers(cloneDeep(rest)), {
+            ...MINGO_OPTS,
+            collectionResolver: (n: string) => [...(this.coll(db, n)?.docs.values() ?? [])].map(cloneDeep),
+          }).run(docs) as Document[])
+        : docs;
+    let ns: string;
+    let docs: Document[];
+    if (cmd.aggregate === 1) {
+      ns = `${db}.$cmd.aggregate`;
+      if (first !== '$documents')
+        throw new ServerError(Codes.InvalidNamespace, `{aggregate: 1} is not valid for '${first ?? '$match'}'; a collection is required.`);
+      docs = runRest(documentsStage(pipeline[0].$documents), pipeline.slice(1));
+    } else {
+      const name = stringArg(cmd.aggregate, 'aggregate');
+      ns = `${db}.${name}`;
+      const c = this.coll(db, name);
+      if (first === '$documents') throw new ServerError(Codes.InvalidNamespace, `$documents may only be used with a collection-less aggregation ({aggregate: 1})`);
+      if (first === '$collStats') docs = runRest([collStatsStage(this, db, name, pipeline[0].$collStats)], pipeline.slice(1));
+      else if (isView(c)) {
+        const v = resolveView((n) => this.coll(db, n), db, name);
+        docs = this.pipelineDocs({ ...cmd, aggregate: v.source, pipeline: [...v.pipeline, ...pipeline], ...(cmd.collation ?? v.collation ? { collation: cmd.collation ?? v.collation } : {}) }, db);
+      } else if (!split.output) return this.aggregate(cmd, db);
+      else docs = this.pipelineDocs({ ...cmd, pipeline }, db);
+    }
+    if (split.output) {
+      writeOutput(this, db, split.output, docs);
+      docs = [];
+    }
+    return this.cursorReply(ns, docs, cmd.cursor?.batchSize, true);
   }
 
   private aggregate(cmd: Document, db: string): Document {
@@ -468,10 +662,12 @@ export class Engine {
     const ns = `${db}.${name}`;
     const c = this.coll(db, name);
     const collation: Collation | undefined = cmd.collation;
+    const letVars = evaluateLet(cmd.let);
     let i = 0;
     const matches: Document[] = [];
-    while (i < pipeline.length && pipeline[i].$match) matches.push(pipeline[i++].$match);
+    while (i < pipeline.length && pipeline[i].$match) matches.push(bindLet(pipeline[i++].$match, letVars));
     const filter = matches.length === 0 ? {} : matches.length === 1 ? matches[0] : { $and: matches };
+    checkHint(c, cmd.hint, { ns, filter });
     let sort: Document | null = null;
     let skip = 0;
     let limit = 0;
@@ -496,9 +692,9 @@ export class Engine {
       if (!safe) docs = docs.map(cloneDeep);
       const agg = new Aggregator(rest, {
         ...MINGO_OPTS,
-        collation: collation && collation.locale !== 'simple' ? (collation as never) : undefined,
+        collation: collation && collation.locale !== 'simple' ? ({ ...collation, locale: intlLocale(collation.locale) } as never) : undefined,
         collectionResolver: (n: string) => [...(this.coll(db, n)?.docs.values() ?? [])].map(cloneDeep),
-        variables: isPlainObject(cmd.let) ? cmd.let : undefined,
+        variables: letVars,
       });
       docs = agg.run(docs) as Document[];
     }
@@ -543,6 +739,7 @@ export class Engine {
     const updates = cmd.updates;
     if (!Array.isArray(updates)) throw new ServerError(Codes.TypeMismatch, "BSON field 'update.updates' is missing but a required field");
     const ordered = cmd.ordered !== false;
+    const variables = evaluateLet(cmd.let);
     let n = 0;
     let nModified = 0;
     const upserted: Document[] = [];
@@ -550,17 +747,19 @@ export class Engine {
     for (let i = 0; i < updates.length; i++) {
       const st = updates[i] as Document;
       try {
-        const q = normalizeNumbers(objArg(st.q ?? {}, 'q'));
+        const q = bindLet(normalizeNumbers(objArg(st.q ?? {}, 'q')), variables);
+        checkCollation(st.collation);
         const u = st.u;
         validateUpdate(u);
         if (st.multi && !Array.isArray(u) && !isOperatorUpdate(u) && Object.keys(u).length)
           throw new ServerError(Codes.FailedToParse, 'multi update is not supported for replacement-style update');
         const arrayFilters = Array.isArray(st.arrayFilters) ? normalizeNumbers(st.arrayFilters) : undefined;
+        checkHint(this.coll(db, name), st.hint, { ns: `${db}.${name}`, filter: q });
         const c = st.upsert ? this.ensureColl(db, name) : this.coll(db, name);
-        const matches = c ? c.find(q, { limit: st.multi ? 0 : 1, collation: st.collation, sort: isPlainObject(st.sort) ? st.sort : null }) : [];
+        const matches = c ? c.find(q, { limit: st.multi ? 0 : 1, collation: st.collation }) : [];
         if (matches.length) {
           for (const m of matches) {
-            const next = applyUpdate(m.doc, u, { arrayFilters, filter: q });
+            const next = applyUpdate(m.doc, u, { arrayFilters, filter: q, collation: st.collation, variables });
             n++;
             if (keyString(next) === keyString(m.doc)) continue;
             checkUpdatedSize(next);
@@ -568,7 +767,7 @@ export class Engine {
             nModified++;
           }
         } else if (st.upsert) {
-          const doc = buildUpsert(q, u, arrayFilters);
+          const doc = buildUpsert(q, u, arrayFilters, variables);
           checkUpdatedSize(doc);
           c!.insert(doc);
           n++;
@@ -594,11 +793,14 @@ export class Engine {
     let n = 0;
     const writeErrors: Document[] = [];
     const c = this.coll(db, name);
+    const variables = evaluateLet(cmd.let);
     for (let i = 0; i < deletes.length; i++) {
       const st = deletes[i] as Document;
       try {
-        const q = normalizeNumbers(objArg(st.q ?? {}, 'q'));
+        const q = bindLet(normalizeNumbers(objArg(st.q ?? {}, 'q')), variables);
         if (st.limit !== 0 && st.limit !== 1) throw new ServerError(Codes.FailedToParse, 'The limit field in delete objects must be 0 or 1. Got ' + st.limit);
+        checkCollation(st.collation);
+        checkHint(c, st.hint, { ns: `${db}.${name}`, filter: q });
         if (!c) continue;
         const matches = c.find(q, { limit: st.limit === 1 ? 1 : 0, collation: st.collation });
         for (const m of matches) {
@@ -617,7 +819,8 @@ export class Engine {
 
   private findAndModify(cmd: Document, db: string): Document {
     const name = stringArg(cmd.findAndModify ?? cmd.findandmodify, 'findAndModify');
-    const q = normalizeNumbers(objArg(cmd.query ?? {}, 'query'));
+    const variables = evaluateLet(cmd.let);
+    const q = bindLet(normalizeNumbers(objArg(cmd.query ?? {}, 'query')), variables);
     const sort = isPlainObject(cmd.sort) && Object.keys(cmd.sort).length ? cmd.sort : null;
     const remove = cmd.remove === true;
     const u = cmd.update;
@@ -627,6 +830,7 @@ export class Engine {
     if (!remove) validateUpdate(u);
     const fields = isPlainObject(cmd.fields) && Object.keys(cmd.fields).length ? cmd.fields : null;
     const shape = (d: Document | null) => (d && fields ? project([d], fields)[0] : d);
+    checkHint(this.coll(db, name), cmd.hint, { ns: `${db}.${name}`, filter: q, sort });
     const c = cmd.upsert ? this.ensureColl(db, name) : this.coll(db, name);
     const match = c ? c.find(q, { sort, limit: 1, collation: cmd.collation })[0] : undefined;
     const arrayFilters = Array.isArray(cmd.arrayFilters) ? normalizeNumbers(cmd.arrayFilters) : undefined;
@@ -636,7 +840,7 @@ export class Engine {
       return { lastErrorObject: { n: 1 }, value: shape(match.doc), ok: 1 };
     }
     if (match) {
-      const next = applyUpdate(match.doc, u, { arrayFilters, filter: q });
+      const next = applyUpdate(match.doc, u, { arrayFilters, filter: q, collation: cmd.collation, variables });
       if (keyString(next) !== keyString(match.doc)) {
         checkUpdatedSize(next);
         c!.replace(match.rid, next);
@@ -644,7 +848,7 @@ export class Engine {
       return { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(cmd.new ? next : match.doc), ok: 1 };
     }
     if (cmd.upsert) {
-      const doc = buildUpsert(q, u, arrayFilters);
+      const doc = buildUpsert(q, u, arrayFilters, variables);
       checkUpdatedSize(doc);
       c!.insert(doc);
       return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: cmd.new ? shape(doc) : null, ok: 1 };

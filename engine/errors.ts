@@ -25,6 +25,17 @@ export const Codes = {
   Location17419: 17419,
   NoSuchTransaction: 251,
   Location40324: 40324,
+  CommandNotSupportedOnView: 166,
+  OptionNotSupportedOnView: 167,
+  InvalidViewDefinition: 182,
+  ViewDepthLimitExceeded: 165,
+  GraphContainsCycle: 5,
+  MergeStageNoMatchingDocument: 13113,
+  InvalidPipelineOperator: 168,
+  NoSuchKey: 4,
+  CommandNotSupported: 115,
+  IDLUnknownField: 40415,
+  IDLFailedToParse: 40414,
 } as const;
 
 const NAMES: Record<number, string> = {
@@ -50,6 +61,20 @@ const NAMES: Record<number, string> = {
   11000: 'DuplicateKey',
   17419: 'Location17419',
   40324: 'Location40324',
+  4: 'NoSuchKey',
+  5: 'GraphContainsCycle',
+  115: 'CommandNotSupported',
+  165: 'ViewDepthLimitExceeded',
+  166: 'CommandNotSupportedOnView',
+  167: 'OptionNotSupportedOnView',
+  168: 'InvalidPipelineOperator',
+  182: 'InvalidViewDefinition',
+  13113: 'MergeStageNoMatchingDocument',
+  // numeric-only assertion codes: mongod names them Location<code>
+  40414: 'Location40414',
+  40415: 'Location40415',
+  52: 'DollarPrefixedFieldName',
+  4662500: 'Location4662500',
 };
 
 export class ServerError extends Error {

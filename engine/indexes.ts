@@ -215,6 +215,48 @@ export class Index {
     return this.entries;
   }
 
+  /**
+   * Snapshot support: the entries as they are now, in index order once `pending` is sorted and merged in (copies of
+   * the arrays; entries themselves are never mutated). Captured at a snapshot's cut, ordered later in slices.
+   */
+  capture(): { entries: Entry[]; pending: Entry[] } {
+    return { entries: this.entries.slice(), pending: this.pending.slice() };
+  }
+
+  compareEntry(a: Entry, b: Entry): number {
+    return this.compareEntries(a, b);
+  }
+
+  /**
+   * Recovery: puts the pending entries of a bulk load (documents loaded with consecutive record ids from `base`, at
+   * most one entry each) in the order a snapshot saved (`order[i]` = position of the document of the i-th entry), so
+   * no full sort is needed; the final sort only verifies it (linear on sorted input) and fixes ties. Returns false
+   * (nothing changed; sorted lazily as usual) when the order does not fit the pending entries.
+   */
+  adoptOrder(order: ArrayLike<number>, base: number): boolean {
+    const p = this.pending;
+    if (this.entries.length || this.multikey || p.length !== order.length) return false;
+    let max = -1;
+    for (const e of p) if (e.r - base > max) max = e.r - base;
+    const byPos: Array<Entry | undefined> = new Array(max + 1);
+    for (const e of p) {
+      const i = e.r - base;
+      if (i < 0 || byPos[i]) return false;
+      byPos[i] = e;
+    }
+    const out: Entry[] = new Array(p.length);
+    for (let i = 0; i < order.length; i++) {
+      const e = byPos[order[i]];
+      if (!e) return false;
+      byPos[order[i]] = undefined;
+      out[i] = e;
+    }
+    out.sort(this.compareEntries);
+    this.entries = out;
+    this.pending = [];
+    return true;
+  }
+
   /** [lo, hi) positions in sorted() of the entries inside the range. */
   rangePositions(range: KeyRange): [number, number] {
     const arr = this.sorted();

@@ -50,7 +50,7 @@ function rangeable(v: unknown): boolean {
 }
 
 /** Extracts per-field equality / range constraints from the top level of a filter (and its top-level $and). */
-export function extractConstraints(filter: Document, stringsUsable: boolean): Extracted {
+export function extractConstraints(filter: Document, stringsUsable: boolean, caseFold = true): Extracted {
   const out: Extracted = { fields: new Map(), residual: false, exact: new Set() };
   const ors: Document[][] = [];
   const seenKeys = new Set<string>();
@@ -82,7 +82,7 @@ export function extractConstraints(filter: Document, stringsUsable: boolean): Ex
       // Under a case-insensitive collation a string equality still binds the index: an ASCII string matches exactly its
       // ASCII case variants (up to 2^8 of them; each is a point, and the filter is still checked per document).
       const caseRange = (x: unknown): FieldConstraint | null => {
-        if (stringsUsable || typeof x !== 'string' || !ASCII.test(x)) return null;
+        if (stringsUsable || !caseFold || typeof x !== 'string' || !ASCII.test(x)) return null;
         const cased = x.replace(/[^A-Za-z]/g, '').length;
         if (cased > MAX_CASE_LETTERS) return null;
         let points = [''];
@@ -148,7 +148,7 @@ export function extractConstraints(filter: Document, stringsUsable: boolean): Ex
   visit(filter, true);
   // A field pinned to values in every branch of an $or is pinned to their union ({$or: [{orgId: 'A', x: 1}, {orgId: 'A', y: 2}]}).
   for (const branches of ors) {
-    const subs = branches.map((b) => extractConstraints(b, stringsUsable));
+    const subs = branches.map((b) => extractConstraints(b, stringsUsable, caseFold));
     for (const [field, c0] of subs[0].fields) {
       if (out.fields.has(field) || !c0.points) continue;
       if (!subs.every((x) => x.fields.get(field)?.points)) continue;
@@ -183,8 +183,9 @@ export interface Plan {
 
 const MAX_COMBINATIONS = 256;
 
-export function planQuery(indexes: Index[], filter: Document, sort: Document | null, stringsUsable: boolean): Plan {
-  const ex = extractConstraints(filter, stringsUsable);
+/** `caseFold` = false: a collation whose string equality is not just ASCII case folding (strength 1 ignores accents). */
+export function planQuery(indexes: Index[], filter: Document, sort: Document | null, stringsUsable: boolean, caseFold = true): Plan {
+  const ex = extractConstraints(filter, stringsUsable, caseFold);
   const sortEntries = sort ? Object.entries(sort).map(([f, d]) => [f, Number(d) < 0 ? -1 : 1] as [string, number]) : [];
   // Sort fields pinned to one value by the filter do not affect the order.
   const remainingSort = sortEntries.filter(([f]) => {
@@ -193,7 +194,10 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
   });
   let best: Plan = { index: null, ranges: [], sortedBy: 'none', covered: false, boundFields: 0, exactFields: [] };
   let bestScore = 0;
-  const usableIndexes = indexes.filter((idx) => !(idx.partial && !partialImplied(idx, ex)) && !(idx.sparse && !sparseSafe(idx, ex)));
+  // hidden indexes (collMod index.hidden / createIndexes hidden: true) are maintained but never planned
+  const usableIndexes = indexes.filter(
+    (idx) => idx.spec.hidden !== true && !(idx.partial && !partialImplied(idx, ex)) && !(idx.sparse && !sparseSafe(idx, ex)),
+  );
   const tenant = ex.fields.get(TENANT_FIELD);
   const tenantScoped = !!(tenant?.points || tenant?.caseFold) && usableIndexes.some((idx) => idx.fields[0] === TENANT_FIELD);
   for (const idx of usableIndexes) {

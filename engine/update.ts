@@ -6,8 +6,9 @@
 import { ObjectId, type Document } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { Codes, ServerError } from './errors.js';
-import { MINGO_OPTS } from './collection.js';
-import { cloneDeep, isPlainObject, keyString, normalizeNumbers } from './values.js';
+import { applyCollation, MINGO_OPTS, type Collation } from './collection.js';
+import { checkOperands, prepareOperators } from './update-ops.js';
+import { cloneDeep, fixTypeOperator, isPlainObject, keyString, normalizeNumbers } from './values.js';
 
 const KNOWN_OPS = new Set([
   '$set',
@@ -46,6 +47,7 @@ export function validateUpdate(u: unknown): void {
       throw new ServerError(Codes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
     if (!isPlainObject(u[op])) throw new ServerError(Codes.FailedToParse, `Modifiers operate on fields but we found type ${typeof u[op]} instead.`);
   }
+  checkOperands(normalizeNumbers(u));
   // Conflicting paths like {$set: {a: 1}, $inc: {a: 1}}
   const paths: string[] = [];
   for (const op of ops) for (const p of Object.keys(u[op])) {
@@ -61,12 +63,24 @@ export function validateUpdate(u: unknown): void {
  * Returns the updated copy of `doc` (never mutates it). `inserting` enables $setOnInsert.
  * `filter` is used for the positional `$` operator.
  */
-export function applyUpdate(doc: Document, u: Document | Document[], opts: { arrayFilters?: Document[]; filter?: Document; inserting?: boolean }): Document {
+export interface ApplyOptions {
+  arrayFilters?: Document[];
+  /** The statement's filter: used for the positional `$` operator. */
+  filter?: Document;
+  inserting?: boolean;
+  collation?: Collation | null;
+  /** The command's `let` variables (already evaluated), for pipeline updates. */
+  variables?: Document;
+}
+
+export function applyUpdate(doc: Document, u: Document | Document[], opts: ApplyOptions): Document {
   let next: Document;
   if (Array.isArray(u)) {
-    const out = new Aggregator(u, { ...MINGO_OPTS }).run([cloneDeep(doc)]);
+    const out = new Aggregator(u, { ...MINGO_OPTS, variables: opts.variables }).run([cloneDeep(doc)]);
     next = out[0] as Document;
     if (!next) throw new ServerError(Codes.BadValue, 'pipeline update produced no document');
+    // like mongod (ObjectReplaceExecutor): a result without _id keeps the original one
+    if (next._id === undefined && doc._id !== undefined) next = { _id: doc._id, ...next };
   } else if (!isOperatorUpdate(u)) {
     if (u._id !== undefined && doc._id !== undefined && keyString(u._id) !== keyString(doc._id)) throw immutableId(u._id);
     next = doc._id !== undefined ? { _id: doc._id, ...cloneDeep(u) } : cloneDeep(u);
@@ -83,7 +97,12 @@ export function applyUpdate(doc: Document, u: Document | Document[], opts: { arr
       try {
         // mingo refuses every update path under `_id`; mongod refuses only a change of an existing _id (an upsert may
         // create it, and setting it to its current value is a no-op). The check after this block enforces that rule.
-        mingoUpdate(next, normalizeNumbers(cloneDeep(ops)), opts.arrayFilters, opts.filter, { cloneMode: 'deep', queryOptions: { ...MINGO_OPTS, idKey: NO_ID_KEY } });
+        const prepared = prepareOperators(next, normalizeNumbers(cloneDeep(ops)));
+        // mingo applies the update only to a document matching `condition`: give it the filter (with the collation
+        // applied, as the engine matched it) only when a positional `$` needs it.
+        const positional = Object.values(prepared).some((spec) => isPlainObject(spec) && Object.keys(spec).some((p) => p.split('.').includes('$')));
+        const condition = positional && opts.filter ? fixTypeOperator(applyCollation(opts.filter, opts.collation)) : undefined;
+        mingoUpdate(next, prepared, opts.arrayFilters, condition, { cloneMode: 'deep', queryOptions: { ...MINGO_OPTS, idKey: NO_ID_KEY } });
       } catch (e) {
         if (e instanceof ServerError) throw e;
         const msg = (e as Error).message;
@@ -128,14 +147,14 @@ export function upsertSeed(filter: Document): Document {
 }
 
 /** Builds the document an upsert inserts. */
-export function buildUpsert(filter: Document, u: Document | Document[], arrayFilters?: Document[]): Document {
+export function buildUpsert(filter: Document, u: Document | Document[], arrayFilters?: Document[], variables?: Document): Document {
   const seed = upsertSeed(filter);
   let doc: Document;
   if (!Array.isArray(u) && !isOperatorUpdate(u)) {
     doc = cloneDeep(u);
     if (doc._id === undefined && seed._id !== undefined) doc = { _id: seed._id, ...doc };
   } else {
-    doc = applyUpdate(seed, u, { arrayFilters, inserting: true });
+    doc = applyUpdate(seed, u, { arrayFilters, inserting: true, variables });
   }
   if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
   else if (Object.keys(doc)[0] !== '_id') doc = { _id: doc._id, ...doc };

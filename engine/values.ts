@@ -152,8 +152,13 @@ export function compareValues(a: unknown, b: unknown, strCmp?: StringCompare): n
       if (sa !== sb) return sa - sb;
       return cmpBytes(ba, bb);
     }
-    case 8:
-      return cmp((a as { toHexString(): string }).toHexString(), (b as { toHexString(): string }).toHexString());
+    case 8: {
+      // js-bson 7 keeps an ObjectId as four 24-bit integers (i0..i3, big-endian order): compare without hex strings
+      const x = a as { i0?: number; i1: number; i2: number; i3: number; toHexString(): string };
+      const y = b as typeof x;
+      if (typeof x.i0 === 'number' && typeof y.i0 === 'number') return x.i0 - y.i0 || x.i1 - y.i1 || x.i2 - y.i2 || x.i3 - y.i3;
+      return cmp(x.toHexString(), y.toHexString());
+    }
     case 9:
       return (a ? 1 : 0) - (b ? 1 : 0);
     case 10:

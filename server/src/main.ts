@@ -68,6 +68,12 @@ export interface StartOptions {
   sandboxDelays?: Partial<SandboxDelays>;
   /** How often scheduled texts are sent and stale calls reconciled; 0 turns the jobs off (tests drive them). */
   jobsIntervalMs?: number;
+  /**
+   * Tests only: start the embedded engine with test commands (`configureFailPoint` with failCommand, as mongod's
+   * enableTestCommands), e.g. `startTestServer({}, { embeddedEngine: { enableTestCommands: true } })`. Ignored with
+   * MONGODB_URI (a real mongod needs `--setParameter enableTestCommands=1`). Off by default.
+   */
+  embeddedEngine?: { enableTestCommands?: boolean };
 }
 
 /** Starts the API: database (embedded or MONGODB_URI), app, HTTP server. */
@@ -75,7 +81,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   if (config.NODE_ENV === 'production' && !config.TOKEN_SECRET) throw new Error('TOKEN_SECRET must be set in production.');
-  const database = await connectDatabase(config, logger, options.clientOptions);
+  const database = await connectDatabase(config, logger, options.clientOptions, options.embeddedEngine);
   const tokens = new TokenService(config.TOKEN_SECRET ?? persistentSecret(config, 'token-secret'), config.TOKEN_TTL_SECONDS, options.now);
   const extraOrigins = config.CORS_EXTRA_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   const orgRepo = new OrganizationRepository(database.db);

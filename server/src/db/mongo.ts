@@ -21,6 +21,8 @@ export async function connectDatabase(
   config: Pick<Config, 'MONGODB_URI' | 'MONGODB_DB' | 'LEADS_DATA_DIR'>,
   logger?: Logger,
   clientOptions: MongoClientOptions = {},
+  /** Embedded engine only (ignored with MONGODB_URI): tests may turn on `configureFailPoint` (failCommand). */
+  engineOptions: { enableTestCommands?: boolean } = {},
 ): Promise<Database> {
   let uri: string | undefined = config.MONGODB_URI;
   let stopEngine: (() => Promise<void>) | undefined;
@@ -28,7 +30,7 @@ export async function connectDatabase(
     const { startEngine } = await import('../../../engine/index.js');
     const dataDir = config.LEADS_DATA_DIR === 'memory' ? undefined : config.LEADS_DATA_DIR;
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const engine = await startEngine({ dataDir, port: 0 });
+    const engine = await startEngine({ dataDir, port: 0, enableTestCommands: engineOptions.enableTestCommands === true });
     uri = engine.uri;
     stopEngine = () => engine.close();
     logger?.info({ dataDir: dataDir ?? 'memory' }, 'embedded MongoDB-compatible engine started');
