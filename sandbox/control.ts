@@ -1,7 +1,7 @@
 /** The sandbox's HTTP control API (/__sandbox/...), used by tests, e2e and the demo to steer the simulation. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, send, type Json } from './http.js';
-import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
+import { ALL_SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
 import type { FailNext, SandboxControl, WebhookDelivery } from './types.js';
 
 export interface ControlState {
@@ -14,10 +14,12 @@ export async function handleControl(req: IncomingMessage, path: string, res: Ser
   const raw = req.method === 'POST' ? await readBody(req) : '';
   const body = raw ? (JSON.parse(raw) as Json) : {};
   if (req.method === 'POST' && path === '/__sandbox/next-call') {
-    const s = body.scenario as ScenarioName;
-    if (!SCENARIO_NAMES.includes(s)) return send(res, 400, { error: `scenario must be one of ${SCENARIO_NAMES.join(', ')}` });
-    control.nextCallScenario(s);
-    return send(res, 200, { next: s });
+    const s = body.scenario as ScenarioName | undefined;
+    if (s !== undefined && !ALL_SCENARIO_NAMES.includes(s)) return send(res, 400, { error: `scenario must be one of ${ALL_SCENARIO_NAMES.join(', ')}` });
+    if (s === undefined && body.withoutCallObject !== true) return send(res, 400, { error: 'give a scenario and/or withoutCallObject: true' });
+    if (s) control.nextCallScenario(s);
+    if (body.withoutCallObject === true) control.nextCallWithoutCallObject();
+    return send(res, 200, { next: s ?? null, withoutCallObject: body.withoutCallObject === true });
   }
   if (req.method === 'POST' && path === '/__sandbox/inbound') {
     const { from, to, body: text } = body as { from?: string; to?: string; body?: string };
@@ -38,12 +40,18 @@ export async function handleControl(req: IncomingMessage, path: string, res: Ser
     control.nextSmsOutcome({ status, errorCode });
     return send(res, 200, { ok: true });
   }
+  if (req.method === 'POST' && path === '/__sandbox/release-number') {
+    const { number } = body as { number?: string };
+    if (typeof number !== 'string' || !number) return send(res, 400, { error: 'number is required' });
+    control.releaseNumber(number);
+    return send(res, 200, { released: number });
+  }
   if (req.method === 'GET' && path === '/__sandbox/state') {
     return send(res, 200, {
       calls: state.calls(),
       messages: state.messages(),
       deliveries: state.deliveries,
-      scenarios: SCENARIO_NAMES,
+      scenarios: ALL_SCENARIO_NAMES,
     });
   }
   return send(res, 404, { error: 'unknown sandbox control' });

@@ -1,11 +1,19 @@
 /**
  * The sandbox's library of outbound clinic calls: what the AI agent and the lead say, how the call ends, and Vapi's
  * summary. `{name}` is replaced with the customer's first name; the agent's first line is the assistant's firstMessage
- * when one is configured.
+ * (rendered as Vapi renders it, ./variables.ts) when one is configured.
  */
 
-export type ScenarioName = 'hot' | 'warm' | 'cold' | 'voicemail' | 'no-answer';
+export type ScenarioName = 'hot' | 'warm' | 'cold' | 'voicemail' | 'no-answer' | 'busy' | 'failed-to-connect' | 'forwarded';
+/** The conversations a customer number is picked from (deterministically, see pickScenario). */
 export const SCENARIO_NAMES: readonly ScenarioName[] = ['hot', 'warm', 'cold', 'voicemail', 'no-answer'];
+/**
+ * Endings that only happen when asked for (control.nextCallScenario), so a seeded lead never hits them by chance: the line
+ * is busy (`customer-busy`), Twilio cannot connect the call (`twilio-failed-to-connect-call`, no ringing), or the agent
+ * forwards the call to the clinic (status `forwarding`, then `assistant-forwarded-call`).
+ */
+export const FORCED_SCENARIO_NAMES: readonly ScenarioName[] = ['busy', 'failed-to-connect', 'forwarded'];
+export const ALL_SCENARIO_NAMES: readonly ScenarioName[] = [...SCENARIO_NAMES, ...FORCED_SCENARIO_NAMES];
 
 export interface ScenarioTurn {
   role: 'bot' | 'user';
@@ -17,6 +25,10 @@ export interface Scenario {
   variant: string;
   /** Whether the lead picks up (no-answer never reaches in-progress). */
   answered: boolean;
+  /** False when the call never reaches the phone network: queued -> ended, no ringing. */
+  connects?: boolean;
+  /** The agent forwards the call at the end of the turns: status `forwarding` before `ended`. */
+  forwards?: boolean;
   endedReason: string;
   turns: ScenarioTurn[];
   summary: string;
@@ -27,7 +39,7 @@ const user = (text: string): ScenarioTurn => ({ role: 'user', text });
 
 const GREETING = "Hi {name}, this is Ava, the virtual assistant from Glow Aesthetics. You asked about a treatment on our website. Is now a good time?";
 
-export const SCENARIOS: Record<ScenarioName, Scenario[]> = {
+export const SCENARIOS = {
   hot: [
     {
       name: 'hot',
@@ -153,7 +165,29 @@ export const SCENARIOS: Record<ScenarioName, Scenario[]> = {
       summary: '',
     },
   ],
-};
+} as Partial<Record<ScenarioName, Scenario[]>> as Record<ScenarioName, Scenario[]>;
+
+SCENARIOS.busy = [
+  { name: 'busy', variant: 'busy', answered: false, endedReason: 'customer-busy', turns: [], summary: '' },
+];
+SCENARIOS['failed-to-connect'] = [
+  { name: 'failed-to-connect', variant: 'twilio-failed', answered: false, connects: false, endedReason: 'twilio-failed-to-connect-call', turns: [], summary: '' },
+];
+SCENARIOS.forwarded = [
+  {
+    name: 'forwarded',
+    variant: 'asks-for-a-person',
+    answered: true,
+    forwards: true,
+    endedReason: 'assistant-forwarded-call',
+    turns: [
+      bot(GREETING),
+      user("Hi. I'd rather talk to someone at the front desk about my laser appointment, please."),
+      bot("Of course, I'll put you through to the clinic now. One moment."),
+    ],
+    summary: 'Lead asked to speak to the front desk about a laser appointment; the call was forwarded to the clinic.',
+  },
+];
 
 /** FNV-1a over the digits of the number: the same number always gets the same conversation. */
 function hash(s: string): number {
@@ -173,7 +207,8 @@ export function pickScenario(customerNumber: string, forced?: ScenarioName | nul
   return variants[(h >>> 8) % variants.length]!;
 }
 
+/** The library's own lines: `{name}` is the customer's first name ("there" without one). Assistant texts go through ./variables.ts. */
 export function personalise(text: string, customerName: string | null | undefined): string {
   const first = (customerName ?? '').trim().split(/\s+/)[0] || 'there';
-  return text.replace(/\{\{\s*(?:customer\.)?name\s*\}\}/g, first).replace(/\{name\}/g, first);
+  return text.replace(/\{name\}/g, first);
 }

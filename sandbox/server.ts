@@ -30,6 +30,10 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
 
   const control: SandboxControl = {
     nextCallScenario: (name) => vapi.nextCallScenario(name),
+    nextCallWithoutCallObject: () => vapi.nextCallWithoutCallObject(),
+    deleteVapiAssistant: (id) => vapi.deleteAssistant(id),
+    releaseNumber: (e164) => twilio.releaseNumber(e164),
+    vapiPhoneNumbers: () => vapi.phoneNumbersSummary() as Array<{ id: string; number: string; orgId: string }>,
     inbound: (msg) => twilio.inbound(msg),
     failNext(f) {
       failures.push(f);

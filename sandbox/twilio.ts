@@ -51,9 +51,21 @@ interface TwilioMessage {
   sentAt: Date | null;
 }
 
-/** Twilio's magic test numbers (To), and the errors they produce. */
+/**
+ * Twilio's magic test numbers and the errors they produce (https://www.twilio.com/docs/iam/test-credentials, "Test SMS
+ * messages"). From: +15005550001 invalid (21212), +15005550007 not owned or not SMS-capable (21606), +15005550008 queue
+ * full (21611), +15005550006 passes; any other number of the magic range: 21606.
+ */
+const MAGIC_FROM: Record<string, [code: number, message: (from: string) => string]> = {
+  '+15005550001': [21212, (from) => `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`],
+  '+15005550007': [21606, (from) => `The 'From' phone number provided (${from}) is not a valid message-capable Twilio phone number for this destination/account.`],
+  '+15005550008': [21611, (from) => `This 'From' number (${from}) has exceeded the maximum number of queued messages.`],
+};
+
+/** To: +15005550001 invalid (21211), +15005550002 cannot route (21612), +15005550003 no permission (21408), +15005550004 blocked (21610), +15005550009 cannot receive SMS (21614). */
 const MAGIC_TO: Record<string, [code: number, message: (to: string) => string]> = {
   '+15005550001': [21211, (to) => `The 'To' number ${to} is not a valid phone number.`],
+  '+15005550002': [21612, (to) => `The 'To' phone number: ${to}, is not currently reachable using the 'From' phone number via SMS.`],
   '+15005550003': [21408, (to) => `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`],
   '+15005550004': [21610, () => 'Attempt to send to unsubscribed recipient'],
   '+15005550009': [21614, (to) => `'To' number ${to} is not a valid mobile number`],
@@ -75,6 +87,8 @@ export interface TwilioFake {
   inbound(msg: { from: string; to: string; body: string }): Promise<InboundResult>;
   nextSmsOutcome(o: { status: 'undelivered' | 'failed'; errorCode: number }): void;
   optedOut(accountSid: string, clinicNumber: string): string[];
+  /** The number leaves Twilio (ported out or released). */
+  releaseNumber(e164: string): void;
   /** What Vapi's number import does to the Twilio number: takes its messaging webhook over. */
   handOverToVapi(accountSid: string, e164: string): void;
   /** Every message, in the API's JSON shape. */
@@ -84,6 +98,9 @@ export interface TwilioFake {
 export function createTwilioFake({ delays, delivery }: { delays: SandboxDelays; delivery: Delivery }): TwilioFake {
   const accounts = new Map<string, TwilioAccount>();
   const numbers = new Map<string, TwilioNumber>(); // by sid
+  /** Which account a number belongs to: the first account that looks it up or sends from it (a sandbox rule). */
+  const ownerOf = new Map<string, string>(); // e164 -> accountSid
+  const released = new Set<string>(); // numbers that left Twilio
   const messages = new Map<string, TwilioMessage>();
   const optOuts = new Set<string>(); // `${accountSid}|${clinicNumber}|${recipient}`
   const smsOutcomes: Array<{ status: 'undelivered' | 'failed'; errorCode: number }> = [];
@@ -105,9 +122,25 @@ export function createTwilioFake({ delays, delivery }: { delays: SandboxDelays; 
     return acc;
   }
 
-  /** Every account owns any valid E.164 number except Twilio's magic test range (+1 500 555 ...), +15005550006 aside. */
-  function numberFor(accountSid: string, e164: string): TwilioNumber | null {
-    if (!E164.test(e164) || (e164.startsWith('+1500555') && e164 !== '+15005550006')) return null;
+  /**
+   * Any valid E.164 number is a Twilio number, except Twilio's magic test range (+1 500 555 ...; +15005550006 aside,
+   * shared by all) and released numbers. A number belongs to one account at a time: the last one that looked it up in
+   * IncomingPhoneNumbers (a sandbox rule: as if it moved there, so the demo can re-import with new test credentials), or
+   * else the first that sent from it. Sending from a number another account holds fails with 21660.
+   */
+  function numberFor(accountSid: string, e164: string, claim: boolean): TwilioNumber | null {
+    if (!E164.test(e164) || (e164.startsWith('+1500555') && e164 !== '+15005550006') || released.has(e164)) return null;
+    const owner = ownerOf.get(e164);
+    if (e164 !== '+15005550006') {
+      if (claim) {
+        if (owner && owner !== accountSid) for (const [sid, n] of numbers) if (n.phoneNumber === e164 && n.accountSid === owner) numbers.delete(sid);
+        ownerOf.set(e164, accountSid);
+      } else if (owner && owner !== accountSid) {
+        return null;
+      } else {
+        ownerOf.set(e164, accountSid);
+      }
+    }
     const sid = stableId('PN', accountSid, e164);
     let n = numbers.get(sid);
     if (!n) {
@@ -191,7 +224,13 @@ export function createTwilioFake({ delays, delivery }: { delays: SandboxDelays; 
     if (magic) throw twilioError(400, magic[0], magic[1](to));
     if (!E164.test(to)) throw twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     const sender = from || '+15005550006';
-    if (from && !numberFor(acc.sid, from)) {
+    const magicFrom = from ? MAGIC_FROM[from] : undefined;
+    if (magicFrom) throw twilioError(400, magicFrom[0], magicFrom[1](from));
+    if (from && !numberFor(acc.sid, from, false)) {
+      // Twilio's codes since July 2024: 21659 not a Twilio number, 21660 a Twilio number of another account, else 21606.
+      if (released.has(from)) throw twilioError(400, 21659, `'From' ${from} is not a Twilio phone number or Short Code country mismatch`);
+      const owner = ownerOf.get(from);
+      if (owner && owner !== acc.sid) throw twilioError(400, 21660, `Mismatch between the 'From' number ${from} and the account ${acc.sid}`);
       throw twilioError(400, 21606, `The 'From' phone number provided (${from}) is not a valid message-capable Twilio phone number for this destination/account.`);
     }
     if (optOuts.has(`${acc.sid}|${sender}|${to}`)) throw twilioError(400, 21610, 'Attempt to send to unsubscribed recipient');
@@ -270,7 +309,7 @@ export function createTwilioFake({ delays, delivery }: { delays: SandboxDelays; 
     if (rest === '/IncomingPhoneNumbers.json' && method === 'GET') {
       const wanted = query.get('PhoneNumber');
       const list = wanted
-        ? [numberFor(acc.sid, wanted.trim())].filter((n): n is TwilioNumber => n !== null)
+        ? [numberFor(acc.sid, wanted.trim(), true)].filter((n): n is TwilioNumber => n !== null)
         : [...numbers.values()].filter((n) => n.accountSid === acc.sid);
       const pageSize = Number(query.get('PageSize') ?? 50) || 50;
       const uri = `${TWILIO_API}/Accounts/${acc.sid}/IncomingPhoneNumbers.json?PageSize=${pageSize}&Page=0`;
@@ -336,8 +375,12 @@ export function createTwilioFake({ delays, delivery }: { delays: SandboxDelays; 
     },
     optedOut: (accountSid, clinicNumber) =>
       [...optOuts].filter((k) => k.startsWith(`${accountSid}|${clinicNumber}|`)).map((k) => k.split('|')[2]!),
+    releaseNumber(e164) {
+      released.add(e164);
+      for (const [sid, n] of numbers) if (n.phoneNumber === e164) numbers.delete(sid);
+    },
     handOverToVapi(accountSid, e164) {
-      const n = numberFor(accountSid, e164);
+      const n = numberFor(accountSid, e164, false);
       if (n) Object.assign(n, { smsUrl: VAPI_SMS_URL, smsMethod: 'POST', updatedAt: new Date() });
     },
     messagesJson: () => [...messages.values()].map(messageJson),

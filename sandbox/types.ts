@@ -51,8 +51,16 @@ export interface InboundResult {
 }
 
 export interface SandboxControl {
-  /** Forces the conversation of the next call placed. */
+  /** Forces the conversation (or failure ending: busy, failed-to-connect, forwarded) of the next call placed. */
   nextCallScenario(name: ScenarioName): void;
+  /** The next call's webhooks leave out `message.call` (optional in Vapi's description of server messages). */
+  nextCallWithoutCallObject(): void;
+  /** Deletes a Vapi assistant, as someone would in Vapi's dashboard. */
+  deleteVapiAssistant(id: string): boolean;
+  /** The number leaves Twilio (ported out or released): lookups no longer find it; sending from it fails with 21659. */
+  releaseNumber(e164: string): void;
+  /** Imported Vapi phone numbers (id, number, Vapi org). */
+  vapiPhoneNumbers(): Array<{ id: string; number: string; orgId: string }>;
   /** A lead texts the clinic number: posts a signed inbound message to the number's SmsUrl. */
   inbound(msg: { from: string; to: string; body: string }): Promise<InboundResult>;
   /** Makes the next request to a service fail or hang. */

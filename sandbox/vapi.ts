@@ -1,14 +1,19 @@
 /**
- * The Vapi REST API fake: webhook credentials, assistants, imported Twilio phone numbers and outbound calls. A placed
- * call plays one of ./scenarios.ts over time (queued -> ringing -> in-progress -> ended) and posts Vapi's status-update
- * and end-of-call-report webhooks to the assistant's server URL, signed with its credential.
+ * The Vapi REST API fake: assistants, imported Twilio phone numbers and outbound calls, as Vapi's API reference
+ * describes them (https://docs.vapi.ai/api-reference). A placed call plays one of ./scenarios.ts over time (queued ->
+ * ringing -> in-progress -> ended, or one of the failure endings) and posts Vapi's status-update and end-of-call-report
+ * webhooks to the assistant's `server.url` with the assistant's `server.headers` (and `server.secret` as `x-vapi-secret`,
+ * the older documented form). There is no `/credential` resource here: it is not in Vapi's published API description,
+ * so nothing tested against the sandbox may come to depend on it. The assistant's firstMessage and system prompt are
+ * rendered with the call's `assistantOverrides.variableValues` and Vapi's default variables (./variables.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { vapiCredentialHeaders, type Delivery, type VapiAuthenticationPlan } from './delivery.js';
+import type { Delivery } from './delivery.js';
 import { E164, HttpError, readBody, send, stableId, uuid, type Json } from './http.js';
-import { personalise, pickScenario, SCENARIO_NAMES, type Scenario, type ScenarioName } from './scenarios.js';
+import { ALL_SCENARIO_NAMES, personalise, pickScenario, type Scenario, type ScenarioName } from './scenarios.js';
 import type { TwilioFake } from './twilio.js';
 import type { SandboxDelays, SandboxLogger } from './types.js';
+import { defaultVariables, renderVariables } from './variables.js';
 
 export const vapiError = (status: number, message: string | string[]) =>
   new HttpError(status, {
@@ -16,16 +21,6 @@ export const vapiError = (status: number, message: string | string[]) =>
     error: { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error',
     statusCode: status,
   });
-
-interface VapiCredential {
-  id: string;
-  orgId: string;
-  provider: 'webhook';
-  name?: string;
-  authenticationPlan: VapiAuthenticationPlan;
-  createdAt: string;
-  updatedAt: string;
-}
 
 interface VapiCall extends Json {
   id: string;
@@ -42,6 +37,12 @@ export interface VapiFake {
   /** Answers a request under /vapi (`path` without that prefix). */
   handle(req: IncomingMessage, path: string, res: ServerResponse): Promise<void>;
   nextCallScenario(name: ScenarioName): void;
+  /** The next call's webhooks carry no `message.call` (the field is optional in Vapi's description of server messages). */
+  nextCallWithoutCallObject(): void;
+  /** Deletes an assistant as the dashboard would (any Vapi org). */
+  deleteAssistant(id: string): boolean;
+  /** Every imported phone number, briefly. */
+  phoneNumbersSummary(): unknown[];
   /** Every call, briefly, for the control API's state. */
   callsSummary(): unknown[];
 }
@@ -60,11 +61,12 @@ export function createVapiFake({
   /** Where the call's recording is served. */
   recordingUrl: (callId: string) => string;
 }): VapiFake {
-  const credentials = new Map<string, VapiCredential>();
   const assistants = new Map<string, Json & { id: string; orgId: string }>();
   const phoneNumbers = new Map<string, VapiPhoneNumber>();
   const calls = new Map<string, VapiCall>();
   let forcedScenario: ScenarioName | null = null;
+  let nextWithoutCall = false;
+  const withoutCall = new Set<string>();
   const { later } = delivery;
 
   function vapiOrg(req: IncomingMessage): string {
@@ -77,12 +79,12 @@ export function createVapiFake({
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 
-  function vapiWebhookHeaders(assistant: Json | undefined, rawBody: string): Record<string, string> {
+  /** The headers of a webhook: the assistant's `server.headers`, and `server.secret` as `x-vapi-secret` (older form). */
+  function vapiWebhookHeaders(assistant: Json | undefined): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const server = (assistant?.server ?? {}) as { credentialId?: string; headers?: Record<string, unknown> };
+    const server = (assistant?.server ?? {}) as { secret?: unknown; headers?: Record<string, unknown> };
+    if (typeof server.secret === 'string' && server.secret) headers['x-vapi-secret'] = server.secret;
     for (const [k, v] of Object.entries(server.headers ?? {})) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
-    const cred = server.credentialId ? credentials.get(server.credentialId) : undefined;
-    if (cred) Object.assign(headers, vapiCredentialHeaders(cred.authenticationPlan, rawBody));
     return headers;
   }
 
@@ -95,22 +97,28 @@ export function createVapiFake({
       message: {
         timestamp: Date.now(),
         ...message,
-        call: { ...call },
+        ...(withoutCall.has(call.id) ? {} : { call: { ...call } }),
         customer: call.customer,
         phoneNumber: phoneNumber ? { ...phoneNumber, twilioAuthToken: undefined } : undefined,
         assistant: assistant ? { ...assistant } : undefined,
       },
     });
-    await delivery.deliver('vapi', String(message.type), url, body, vapiWebhookHeaders(assistant, body));
+    await delivery.deliver('vapi', String(message.type), url, body, vapiWebhookHeaders(assistant));
   }
 
   function simulateCall(call: VapiCall, scenario: Scenario) {
     const assistant: Json = assistants.get(call.assistantId) ?? {};
     const customerName = call.customer.name ?? null;
-    const firstMessage = typeof assistant.firstMessage === 'string' ? assistant.firstMessage : null;
-    const systemPrompt =
+    // Vapi renders the assistant's texts with the call's variableValues over its default variables (now, date, customer.*).
+    const overrides = (call.assistantOverrides ?? {}) as { variableValues?: Record<string, unknown>; firstMessage?: unknown };
+    const scope = { ...defaultVariables(new Date(), call.customer), ...(overrides.variableValues ?? {}) };
+    const rawFirst = typeof overrides.firstMessage === 'string' ? overrides.firstMessage : typeof assistant.firstMessage === 'string' ? assistant.firstMessage : null;
+    const firstMessage = rawFirst === null ? null : renderVariables(rawFirst, scope);
+    const systemPrompt = renderVariables(
       ((assistant.model as { messages?: Array<{ role: string; content: string }> } | undefined)?.messages ?? []).find((m) => m.role === 'system')
-        ?.content ?? '';
+        ?.content ?? '',
+      scope,
+    );
 
     const setStatus = async (status: string, extra: Json = {}) => {
       Object.assign(call, { status, updatedAt: new Date().toISOString() }, extra);
@@ -118,6 +126,10 @@ export function createVapiFake({
     };
 
     later(delays.ring, async () => {
+      if (scenario.connects === false) {
+        await finish(new Date(), []);
+        return;
+      }
       await setStatus('ringing');
       later(delays.answer, async () => {
         if (!scenario.answered) {
@@ -126,7 +138,10 @@ export function createVapiFake({
         }
         const startedAt = new Date();
         await setStatus('in-progress', { startedAt: startedAt.toISOString() });
-        later(delays.talk, () => finish(startedAt, scenario.turns));
+        later(delays.talk, async () => {
+          if (scenario.forwards) await setStatus('forwarding');
+          await finish(startedAt, scenario.turns);
+        });
       });
     });
 
@@ -137,7 +152,8 @@ export function createVapiFake({
       const artifactMessages: Json[] = [];
       if (turns.length > 0 && systemPrompt) artifactMessages.push({ role: 'system', message: systemPrompt, time: start, secondsFromStart: 0 });
       turns.forEach((turn, i) => {
-        const text = personalise(i === 0 && turn.role === 'bot' && firstMessage && scenario.name !== 'voicemail' ? firstMessage : turn.text, customerName);
+        // The agent's first line is the assistant's rendered firstMessage; the library's own lines use the customer's first name.
+        const text = i === 0 && turn.role === 'bot' && firstMessage && scenario.name !== 'voicemail' ? firstMessage : personalise(turn.text, customerName);
         const duration = Math.max(1500, text.length * 55);
         artifactMessages.push({
           role: turn.role,
@@ -186,10 +202,25 @@ export function createVapiFake({
     }
   }
 
-  const redactCredential = (c: VapiCredential) => {
-    const { secretKey: _s, token: _t, ...plan } = c.authenticationPlan;
-    return { ...c, authenticationPlan: plan };
+  const phoneNumberReply = (p: VapiPhoneNumber) => {
+    const { twilioAuthToken: _omit, twilioApiSecret: _omit2, ...reply } = p;
+    return reply;
   };
+
+  function validatePhoneNumber(body: Json, partial: boolean): string[] {
+    const errors: string[] = [];
+    if ((!partial || body.provider !== undefined) && body.provider !== 'twilio') {
+      errors.push('provider must be one of the following values: byo-phone-number, twilio, vonage, vapi, telnyx');
+    }
+    if ((!partial || body.number !== undefined) && (typeof body.number !== 'string' || !E164.test(body.number))) {
+      errors.push('number must be a valid phone number in the E.164 format');
+    }
+    if ((!partial || body.twilioAccountSid !== undefined) && (typeof body.twilioAccountSid !== 'string' || !/^AC/.test(body.twilioAccountSid))) {
+      errors.push('twilioAccountSid must be a valid Twilio Account SID');
+    }
+    if (!partial && typeof body.twilioAuthToken !== 'string' && typeof body.twilioApiKey !== 'string') errors.push('twilioAuthToken should not be empty');
+    return errors;
+  }
 
   async function handle(req: IncomingMessage, path: string, res: ServerResponse) {
     const orgId = vapiOrg(req);
@@ -211,28 +242,6 @@ export function createVapiFake({
     };
     let m: RegExpExecArray | null;
 
-    if (method === 'POST' && path === '/credential') {
-      const plan = body.authenticationPlan as VapiCredential['authenticationPlan'] | undefined;
-      if (body.provider !== 'webhook' || !plan || typeof plan !== 'object') {
-        throw vapiError(400, ['provider must be one of the following values: webhook, ...', 'authenticationPlan should not be empty']);
-      }
-      if (plan.type === 'hmac' && (typeof plan.secretKey !== 'string' || plan.secretKey.length === 0)) {
-        throw vapiError(400, ['authenticationPlan.secretKey should not be empty']);
-      }
-      const cred: VapiCredential = { id: uuid(), orgId, provider: 'webhook', name: body.name as string | undefined, authenticationPlan: plan, createdAt: now, updatedAt: now };
-      credentials.set(cred.id, cred);
-      return send(res, 201, redactCredential(cred));
-    }
-    if ((m = /^\/credential\/([^/]+)$/.exec(path))) {
-      const cred = owned(credentials, decodeURIComponent(m[1]!), 'Credential');
-      if (method === 'GET') return send(res, 200, redactCredential(cred));
-      if (method === 'PATCH') {
-        if (body.authenticationPlan) cred.authenticationPlan = body.authenticationPlan as VapiCredential['authenticationPlan'];
-        if (typeof body.name === 'string') cred.name = body.name;
-        cred.updatedAt = now;
-        return send(res, 200, redactCredential(cred));
-      }
-    }
     if (method === 'POST' && path === '/assistant') {
       const a = { ...body, id: uuid(), orgId, createdAt: now, updatedAt: now };
       assistants.set(a.id, a);
@@ -245,25 +254,46 @@ export function createVapiFake({
         Object.assign(a, body, { id: a.id, orgId, updatedAt: now });
         return send(res, 200, a);
       }
+      if (method === 'DELETE') {
+        assistants.delete(a.id);
+        return send(res, 200, a);
+      }
+    }
+    if (method === 'GET' && path === '/phone-number') {
+      return send(res, 200, [...phoneNumbers.values()].filter((p) => p.orgId === orgId).map(phoneNumberReply));
     }
     if (method === 'POST' && path === '/phone-number') {
-      const errors: string[] = [];
-      if (body.provider !== 'twilio') errors.push('provider must be one of the following values: byo-phone-number, twilio, vonage, vapi, telnyx');
-      if (typeof body.number !== 'string' || !E164.test(body.number)) errors.push('number must be a valid phone number in the E.164 format');
-      if (typeof body.twilioAccountSid !== 'string' || !/^AC/.test(body.twilioAccountSid)) errors.push('twilioAccountSid must be a valid Twilio Account SID');
-      if (typeof body.twilioAuthToken !== 'string' && typeof body.twilioApiKey !== 'string') errors.push('twilioAuthToken should not be empty');
+      const errors = validatePhoneNumber(body, false);
       if (errors.length) throw vapiError(400, errors);
+      // Not documented by Vapi, and stricter on purpose: one org cannot import the same number twice (update it instead).
+      if ([...phoneNumbers.values()].some((p) => p.orgId === orgId && p.number === body.number)) {
+        throw vapiError(400, `Phone number ${String(body.number)} already exists in this org. Update or delete the existing one.`);
+      }
       const smsEnabled = body.smsEnabled !== false;
       const p = { ...body, id: uuid(), orgId, smsEnabled, status: 'active', createdAt: now, updatedAt: now } as unknown as VapiPhoneNumber;
       phoneNumbers.set(p.id, p);
       // Like the real import: with smsEnabled (the default), Vapi takes the number's messaging webhook over.
       if (smsEnabled) twilio.handOverToVapi(p.twilioAccountSid, p.number);
-      const { twilioAuthToken: _omit, ...reply } = p;
-      return send(res, 201, reply);
+      return send(res, 201, phoneNumberReply(p));
     }
-    if ((m = /^\/phone-number\/([^/]+)$/.exec(path)) && method === 'GET') {
-      const { twilioAuthToken: _omit, ...reply } = owned(phoneNumbers, decodeURIComponent(m[1]!), 'Phone number');
-      return send(res, 200, reply);
+    if ((m = /^\/phone-number\/([^/]+)$/.exec(path))) {
+      const p = owned(phoneNumbers, decodeURIComponent(m[1]!), 'Phone number');
+      if (method === 'GET') return send(res, 200, phoneNumberReply(p));
+      if (method === 'PATCH') {
+        const errors = validatePhoneNumber(body, true);
+        if (errors.length) throw vapiError(400, errors);
+        if (typeof body.number === 'string' && [...phoneNumbers.values()].some((o) => o.orgId === orgId && o.id !== p.id && o.number === body.number)) {
+          throw vapiError(400, `Phone number ${body.number} already exists in this org. Update or delete the existing one.`);
+        }
+        Object.assign(p, body, { id: p.id, orgId, updatedAt: now });
+        if (body.smsEnabled !== undefined) p.smsEnabled = body.smsEnabled !== false;
+        if (body.smsEnabled === true) twilio.handOverToVapi(p.twilioAccountSid, p.number);
+        return send(res, 200, phoneNumberReply(p));
+      }
+      if (method === 'DELETE') {
+        phoneNumbers.delete(p.id);
+        return send(res, 200, phoneNumberReply(p));
+      }
     }
     if (method === 'POST' && path === '/call') {
       const assistantId = body.assistantId as string | undefined;
@@ -298,6 +328,8 @@ export function createVapiFake({
         transport: {},
       };
       calls.set(call.id, call);
+      if (nextWithoutCall) withoutCall.add(call.id);
+      nextWithoutCall = false;
       log?.info({ callId: call.id, scenario: `${scenario.name}/${scenario.variant}` }, 'sandbox call queued');
       simulateCall(call, scenario);
       return send(res, 201, call);
@@ -311,9 +343,14 @@ export function createVapiFake({
   return {
     handle,
     nextCallScenario(name) {
-      if (!SCENARIO_NAMES.includes(name)) throw new RangeError(`unknown scenario ${name}`);
+      if (!ALL_SCENARIO_NAMES.includes(name)) throw new RangeError(`unknown scenario ${name}`);
       forcedScenario = name;
     },
+    nextCallWithoutCallObject() {
+      nextWithoutCall = true;
+    },
+    deleteAssistant: (id) => assistants.delete(id),
+    phoneNumbersSummary: () => [...phoneNumbers.values()].map((p) => ({ id: p.id, number: p.number, orgId: p.orgId })),
     callsSummary: () => [...calls.values()].map((c) => ({ id: c.id, status: c.status, customer: c.customer, endedReason: c.endedReason ?? null })),
   };
 }

@@ -77,7 +77,7 @@ export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'l
   const leads = new LeadService({ ...repos, changes, broadcaster, now });
   const calls = new CallService({ ...repos, changes, providers, receipts, broadcaster, logger, now });
   const sms = new SmsService({ ...repos, changes, providers, broadcaster, logger, now });
-  const settings = new SettingsService({ ...repos, orgCache, providers });
+  const settings = new SettingsService({ ...repos, orgCache, providers, logger });
   return { repos, orgCache, providers, changes, leads, calls, sms, settings, now };
 }
 

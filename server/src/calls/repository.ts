@@ -21,6 +21,11 @@ export interface CallDoc {
   scoreAfter: number | null;
   createdBy: string | null;
   error: string | null;
+  /**
+   * The webhook secret the call was placed under (encrypted), so the provider's webhooks for it stay valid when the
+   * agent is removed and saved again with a new secret. Absent on calls placed before this was kept.
+   */
+  webhookSecretEnc?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -62,7 +67,11 @@ export class CallRepository {
     this.col = db.collection<CallDoc>(COLLECTIONS.calls);
   }
 
-  async insert(orgId: string, call: Pick<CallDoc, 'contactId' | 'createdBy' | 'scoreBefore'>, now = new Date()): Promise<CallRecord> {
+  async insert(
+    orgId: string,
+    call: Pick<CallDoc, 'contactId' | 'createdBy' | 'scoreBefore'> & { webhookSecretEnc?: string | null },
+    now = new Date(),
+  ): Promise<CallRecord> {
     const doc: CallDoc = {
       _id: new ObjectId(),
       orgId,
@@ -81,6 +90,7 @@ export class CallRepository {
       scoreAfter: null,
       createdBy: call.createdBy,
       error: null,
+      webhookSecretEnc: call.webhookSecretEnc ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -100,6 +110,12 @@ export class CallRepository {
 
   async activeForLead(orgId: string, contactId: string): Promise<CallRecord | null> {
     return toRecordOrNull(await this.col.findOne({ orgId, contactId, status: { $in: ACTIVE_CALL_STATUSES } }));
+  }
+
+  /** The lead's most recent call (index org_contact_created). */
+  async latestForLead(orgId: string, contactId: string): Promise<CallRecord | null> {
+    const [doc] = await this.col.find({ orgId, contactId }).sort({ createdAt: -1 }).limit(1).toArray();
+    return doc ? toRecord(doc) : null;
   }
 
   async forLead(orgId: string, contactId: string, limit = 5): Promise<Call[]> {

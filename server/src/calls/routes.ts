@@ -6,7 +6,7 @@ import { auth } from '../auth/middleware.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { validate } from '../http/validate.js';
 import type { Logger } from '../log.js';
-import { parseVapiWebhook, VapiPayloadError, verifyVapiRequest, type VapiWebhookEvent } from '../telephony/vapi-webhook.js';
+import { parseVapiWebhook, VapiPayloadError, type VapiWebhookEvent } from '../telephony/vapi-webhook.js';
 import type { CallService } from './service.js';
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'must be an id') });
@@ -26,14 +26,17 @@ export function callRoutes(calls: CallService): Router {
 }
 
 /**
- * POST /webhooks/vapi. The call record (by Vapi's id, or our id in the metadata) names the organisation whose secret must
- * have signed the raw body; anything that cannot be authenticated is refused the same way, unknown call or bad
- * signature, so the endpoint is no oracle. Processing is idempotent.
+ * POST /webhooks/vapi. Authenticated by the org's secret in x-vapi-secret (telephony/README.md): the call record (by
+ * Vapi's id, or our id in the metadata) names the organisation and the secrets that may have signed it; a message
+ * without a call object (optional in Vapi's description) is authenticated by the secret alone and matched to the lead's
+ * active call. Anything that cannot be authenticated is refused the same way, unknown call or bad secret, so the
+ * endpoint is no oracle; an authenticated message that matches no call of ours is acknowledged (Vapi does not retry)
+ * and logged, and reconciliation closes the call. Processing is idempotent.
  */
 export function vapiWebhookRoutes(deps: { calls: CallService; logger: Logger; now: () => Date }): Router {
   const router = new Router();
 
-  /** Parses the server message, finds its call record and checks the HMAC with that clinic's secret; then the handler. */
+  /** Parses the server message, authenticates it and finds its call record; then the handler. */
   async function vapiSignature(ctx: Context, next: Next) {
     const raw = (ctx.request as { rawBody?: string }).rawBody;
     if (typeof raw !== 'string' || !raw) throw badRequest('EMPTY_BODY', 'Expected a JSON Vapi server message.');
@@ -45,23 +48,34 @@ export function vapiWebhookRoutes(deps: { calls: CallService; logger: Logger; no
       throw err;
     }
     const body = ctx.request.body as { message?: { call?: { id?: unknown; assistantOverrides?: { metadata?: Record<string, unknown> } } } };
-    const vapiCallId = event.kind === 'ignored' ? body.message?.call?.id : event.vapiCallId;
+    const rawId = event.kind === 'ignored' ? body.message?.call?.id : event.vapiCallId;
+    const vapiCallId = typeof rawId === 'string' && rawId ? rawId : null;
     const metadata = event.kind === 'ignored' ? (body.message?.call?.assistantOverrides?.metadata ?? {}) : event.metadata;
-    const record = typeof vapiCallId === 'string' ? await deps.calls.recordFor({ vapiCallId, metadata }) : null;
-    const secret = record ? await deps.calls.webhookSecret(record.orgId) : null;
-    const verdict = secret ? verifyVapiRequest({ rawBody: raw, headers: ctx.headers, secret, nowMs: deps.now().getTime() }) : null;
-    if (!record || !verdict?.ok) {
-      deps.logger.warn({ reason: verdict && !verdict.ok ? verdict.reason : 'unknown_call', type: event.kind }, 'vapi webhook refused');
+    const auth = await deps.calls.authenticateWebhook({
+      rawBody: raw,
+      headers: ctx.headers,
+      vapiCallId,
+      metadata,
+      context: event.kind === 'ignored' ? null : event.context,
+      kind: event.kind,
+    });
+    if ('failed' in auth) {
+      deps.logger.warn({ reason: auth.failed, type: event.kind }, 'vapi webhook refused');
       throw new AppError(401, 'WEBHOOK_UNAUTHENTICATED', 'The webhook signature could not be verified.');
     }
-    ctx.state.webhook = { event, record } satisfies VerifiedVapi;
+    ctx.state.webhook = { event, record: auth.record, orgId: auth.orgId } satisfies VerifiedVapi;
     await next();
   }
 
   router.post('/webhooks/vapi', vapiSignature, async (ctx) => {
-    const { event, record } = ctx.state.webhook as VerifiedVapi;
+    const { event, record, orgId } = ctx.state.webhook as VerifiedVapi;
     if (event.kind === 'ignored') {
       ctx.body = { received: true, ignored: event.type };
+      return;
+    }
+    if (!record) {
+      deps.logger.warn({ orgId, kind: event.kind, hasCallId: event.vapiCallId !== null }, 'vapi webhook matched no call; left to reconciliation');
+      ctx.body = { received: true, ignored: 'no matching call' };
       return;
     }
     const { duplicate } = await deps.calls.applyWebhook(record, event);
@@ -73,5 +87,7 @@ export function vapiWebhookRoutes(deps: { calls: CallService; logger: Logger; no
 /** What a verified Vapi webhook hands its handler. */
 interface VerifiedVapi {
   event: VapiWebhookEvent;
-  record: CallRecord;
+  /** Null when authenticated but no call of ours matches. */
+  record: CallRecord | null;
+  orgId: string;
 }

@@ -16,7 +16,17 @@ import { scoreConversation } from '../scoring/score.js';
 import type { ProviderFactory } from '../settings/providers.js';
 import type { AgentRepository, IntegrationRepository } from '../settings/repository.js';
 import { getCall, placeCall, VapiProviderError } from '../telephony/vapi.js';
-import { toCallStatus, type VapiCallSnapshot, type VapiWebhookEvent } from '../telephony/vapi-webhook.js';
+import {
+  describeEndedReason,
+  toCallStatus,
+  verifyVapiRequest,
+  webhookSecretHash,
+  type HeaderBag,
+  type VapiCallContext,
+  type VapiCallSnapshot,
+  type VapiWebhookEvent,
+} from '../telephony/vapi-webhook.js';
+import { agentVariableValues } from '../settings/agent-variables.js';
 import { ACTIVE_CALL_STATUSES, toCall, type CallFields, type CallRecord, type CallRepository } from './repository.js';
 import type { WebhookReceipts } from './receipts.js';
 
@@ -36,6 +46,12 @@ export interface CallServiceDeps {
   broadcaster: Broadcaster;
   logger: Logger;
   now: () => Date;
+}
+
+function headerValue(headers: HeaderBag, name: string): string | undefined {
+  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined;
+  const v = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /** Outbound AI-agent calls: placing them through Vapi, following them through webhooks, and scoring what the lead said. */
@@ -87,7 +103,11 @@ export class CallService {
     };
     await busy(lead.activeCallId);
     const now = this.deps.now();
-    const record = await this.deps.calls.insert(orgId, { contactId: leadId, createdBy: actor.user.id, scoreBefore: lead.leadScore }, now);
+    const record = await this.deps.calls.insert(
+      orgId,
+      { contactId: leadId, createdBy: actor.user.id, scoreBefore: lead.leadScore, webhookSecretEnc: agent.webhookSecretEnc },
+      now,
+    );
     const callId = record.id;
     try {
       // The claim: one active call per lead. The plan re-checks on the fresh lead, so a call that started in between wins.
@@ -112,7 +132,7 @@ export class CallService {
         customer: { number: lead.phone, name: lead.name },
         orgId,
         callId,
-        variableValues: { leadName: lead.name, clinicName: actor.org.name },
+        variableValues: agentVariableValues({ leadName: lead.name, services: lead.services, clinicName: actor.org.name, clinicPhone: twilio.phoneNumber }),
       });
       const updated = await this.deps.calls.update(orgId, record.id, { vapiCallId: placed.vapiCallId });
       const call = toCall(updated ?? record);
@@ -141,17 +161,85 @@ export class CallService {
     return doc && (doc.vapiCallId === null || doc.vapiCallId === event.vapiCallId) ? doc : null;
   }
 
-  /** The HMAC secret of the organisation owning a call record. */
+  /**
+   * Authenticates a Vapi webhook and finds its call record. A message naming a call is checked against the secret that
+   * call was placed under and the agent's current one (so a rotation never strands calls in flight); a message without
+   * a call object is authenticated by the secret alone (which names the organisation) and attributed to the active call
+   * of the lead with the customer's number. Null when it cannot be authenticated; `record` null when authenticated but
+   * no call of ours matches.
+   */
+  async authenticateWebhook(input: {
+    rawBody: string;
+    headers: HeaderBag;
+    vapiCallId: string | null;
+    metadata: Record<string, unknown>;
+    context: VapiCallContext | null;
+    kind: VapiWebhookEvent['kind'];
+  }): Promise<{ orgId: string; record: CallRecord | null; method: string } | { failed: string }> {
+    const nowMs = this.deps.now().getTime();
+    const verify = (secrets: string[]) => {
+      let reason = 'missing_credentials';
+      for (const secret of secrets) {
+        const v = verifyVapiRequest({ rawBody: input.rawBody, headers: input.headers, secret, nowMs });
+        if (v.ok) return { ok: true as const, method: v.method };
+        reason = v.reason;
+      }
+      return { ok: false as const, reason };
+    };
+    const record = input.vapiCallId ? await this.recordFor({ vapiCallId: input.vapiCallId, metadata: input.metadata }) : null;
+    if (record) {
+      const v = verify(await this.webhookSecrets(record));
+      return v.ok ? { orgId: record.orgId, record, method: v.method } : { failed: v.reason };
+    }
+    // No call of ours by id: the secret itself names the organisation.
+    const presented = headerValue(input.headers, 'x-vapi-secret') ?? headerValue(input.headers, 'authorization')?.replace(/^bearer\s+/i, '');
+    if (!presented) return { failed: input.vapiCallId ? 'unknown_call' : 'missing_credentials' };
+    const agent = await this.deps.agents.byWebhookSecretHash(webhookSecretHash(presented));
+    if (!agent) return { failed: input.vapiCallId ? 'unknown_call' : 'bad_secret' };
+    const v = verify([this.deps.providers.decrypt(agent.orgId, agent.webhookSecretEnc)]);
+    if (!v.ok) return { failed: v.reason };
+    if (input.vapiCallId) return { orgId: agent.orgId, record: null, method: v.method };
+    return { orgId: agent.orgId, record: await this.callForContext(agent.orgId, input.context, input.kind), method: v.method };
+  }
+
+  /** The current webhook secret of an organisation's agent (tests and tools that sign webhooks as Vapi would). */
   async webhookSecret(orgId: string): Promise<string | null> {
     const agent = await this.deps.agents.outbound(orgId);
     return agent ? this.deps.providers.decrypt(orgId, agent.webhookSecretEnc) : null;
   }
 
+  /** The secrets a call's webhooks may be signed with: the one it was placed under, then the agent's current one. */
+  private async webhookSecrets(record: CallRecord): Promise<string[]> {
+    const out: string[] = [];
+    if (record.webhookSecretEnc) out.push(this.deps.providers.decrypt(record.orgId, record.webhookSecretEnc));
+    const agent = await this.deps.agents.outbound(record.orgId);
+    if (agent) {
+      const current = this.deps.providers.decrypt(record.orgId, agent.webhookSecretEnc);
+      if (!out.includes(current)) out.push(current);
+    }
+    return out;
+  }
+
+  /**
+   * The call a message without a call object speaks of: the lead with the customer's number, then its active call for a
+   * status update, or its latest call of the last hours for an end-of-call report (which follows the "ended" status; the
+   * receipts keep it applied once).
+   */
+  private async callForContext(orgId: string, context: VapiCallContext | null, kind: VapiWebhookEvent['kind']): Promise<CallRecord | null> {
+    if (!context?.customerNumber || kind === 'ignored') return null;
+    const lead = await this.deps.contacts.findByPhone(orgId, context.customerNumber);
+    if (!lead) return null;
+    if (kind === 'status') return this.deps.calls.activeForLead(orgId, lead.id);
+    const latest = await this.deps.calls.latestForLead(orgId, lead.id);
+    return latest && this.deps.now().getTime() - latest.createdAt.getTime() < 3 * 3600_000 ? latest : null;
+  }
+
   /** Applies a verified webhook event to its call record, once. */
   async applyWebhook(record: CallRecord, event: Exclude<VapiWebhookEvent, { kind: 'ignored' }>): Promise<{ duplicate: boolean }> {
-    const key = event.kind === 'status' ? `${event.vapiCallId}:status:${event.status}` : `${event.vapiCallId}:end`;
+    const callKey = event.vapiCallId ?? record.vapiCallId ?? record.id;
+    const key = event.kind === 'status' ? `${callKey}:status:${event.status}` : `${callKey}:end`;
     const outcome = await this.deps.receipts.once('vapi', key, async () => {
-      if (!record.vapiCallId) await this.deps.calls.update(record.orgId, record.id, { vapiCallId: event.vapiCallId });
+      if (!record.vapiCallId && event.vapiCallId) await this.deps.calls.update(record.orgId, record.id, { vapiCallId: event.vapiCallId });
       if (event.kind === 'status') await this.applyStatus(record, toCallStatus(event.status), event.endedReason);
       else await this.applyEnd(record, event);
     });
@@ -162,7 +250,16 @@ export class CallService {
     const from = (Object.keys(RANK) as CallStatus[]).filter((s) => RANK[s] < RANK[status]);
     const now = this.deps.now();
     if (status === 'ended' || status === 'failed') {
-      await this.finish(record.orgId, record, { status, endedReason, ...(status === 'failed' ? { error: endedReason ?? 'The call failed.' } : {}) }, from);
+      const ending = describeEndedReason(endedReason);
+      const final: CallStatus = status === 'failed' || ending.status === 'failed' ? 'failed' : 'ended';
+      // The end-of-call report that follows writes the timeline; a status that is itself a failure writes it here.
+      await this.finish(
+        record.orgId,
+        record,
+        { status: final, endedReason, ...(final === 'failed' ? { error: ending.label ?? `The call failed (${endedReason ?? status}).` } : {}) },
+        from,
+        { timeline: status === 'failed' },
+      );
       return;
     }
     const set: CallFields = { status };
@@ -172,13 +269,19 @@ export class CallService {
   }
 
   /** Ends a call record (if still open) and releases the lead for the next call. */
-  private async finish(orgId: string, record: CallRecord, set: CallFields, from: CallStatus[] = ACTIVE_CALL_STATUSES): Promise<CallRecord | null> {
+  private async finish(
+    orgId: string,
+    record: CallRecord,
+    set: CallFields,
+    from: CallStatus[] = ACTIVE_CALL_STATUSES,
+    opts: { timeline?: boolean } = {},
+  ): Promise<CallRecord | null> {
     const now = this.deps.now();
     const updated = await this.deps.calls.update(orgId, record.id, { endedAt: now, ...set }, from);
     if (!updated) return null;
     this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
     const callId = record.id;
-    const failed = updated.status === 'failed';
+    const failed = updated.status === 'failed' && opts.timeline !== false;
     await this.leadChange(orgId, record.contactId, (current) => {
       const set = current.activeCallId === callId ? { activeCallId: null } : null;
       if (!set && !failed) return null;
@@ -191,7 +294,7 @@ export class CallService {
    * The end-of-call report: stores the transcript, and when the lead spoke, re-scores from the lead's own lines, marks
    * the contact, moves new to contacted, and writes the timeline. A call without the lead's speech leaves the score alone.
    */
-  private async applyEnd(record: CallRecord, end: Omit<VapiCallSnapshot, 'status'>): Promise<void> {
+  private async applyEnd(record: CallRecord, end: Omit<VapiCallSnapshot, 'status' | 'vapiCallId'>): Promise<void> {
     const { orgId } = record;
     const now = this.deps.now();
     const org = await this.deps.orgs.findById(orgId);
@@ -200,10 +303,13 @@ export class CallService {
     const breakdown = scoreConversation(messages, resolveKeywordSettings(org?.settings.keywords), { callId: record.id, now });
     const leadSpoke = breakdown !== null;
     const endedAt = end.endedAt ? new Date(end.endedAt) : now;
+    const ending = describeEndedReason(end.endedReason);
+    const failed = ending.status === 'failed' && !leadSpoke;
 
     const callId = record.id;
     const updated = await this.deps.calls.update(orgId, record.id, {
-      status: 'ended',
+      status: failed ? 'failed' : 'ended',
+      ...(failed ? { error: ending.label } : {}),
       endedReason: end.endedReason,
       startedAt: end.startedAt ? new Date(end.startedAt) : record.startedAt,
       endedAt,
@@ -216,11 +322,15 @@ export class CallService {
     });
     if (updated) this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
 
-    const detail = leadSpoke ? `Call answered${end.durationSec ? ` (${end.durationSec}s)` : ''}` : `Call not answered${end.endedReason ? ` (${end.endedReason})` : ''}`;
+    const detail = leadSpoke
+      ? `Call answered${end.durationSec ? ` (${end.durationSec}s)` : ''}`
+      : failed
+        ? (ending.label ?? 'The call failed.')
+        : `Call not answered${ending.label ? ` (${ending.label.replace(/\.$/, '')})` : end.endedReason ? ` (${end.endedReason})` : ''}`;
     await this.leadChange(orgId, record.contactId, (current) => {
       const set: ContactSet = {};
       if (current.activeCallId === callId) set.activeCallId = null;
-      const events: ChangeEvent[] = [{ type: 'call', to: 'ended', detail }];
+      const events: ChangeEvent[] = [{ type: 'call', to: failed ? 'failed' : 'ended', detail }];
       if (!breakdown) return { set, events };
       set.lastContactAt = endedAt;
       set.leadScore = breakdown.score;

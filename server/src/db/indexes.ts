@@ -60,9 +60,13 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   lead_events: [{ name: 'org_contact_at', key: { orgId: 1, contactId: 1, at: -1 } }],
   integrations: [
     { name: 'org_provider', key: { orgId: 1, provider: 1 }, unique: true },
-    { name: 'provider_phone', key: { provider: 1, phoneNumber: 1 } },
+    // A phone number belongs to one organisation (NUMBER_IN_USE on import); inbound texts find it by number (+ account).
+    { name: 'twilio_phone', key: { phoneNumber: 1, provider: 1 }, unique: true, partialFilterExpression: { phoneNumber: { $type: 'string' } } },
   ],
-  agents: [{ name: 'org_direction', key: { orgId: 1, direction: 1 }, unique: true }],
+  agents: [
+    { name: 'org_direction', key: { orgId: 1, direction: 1 }, unique: true },
+    { name: 'webhookSecretHash', key: { webhookSecretHash: 1 }, partialFilterExpression: { webhookSecretHash: { $type: 'string' } } },
+  ],
   webhook_receipts: [{ name: 'provider_key', key: { provider: 1, key: 1 }, unique: true }],
 };
 

@@ -1,5 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import { COLLECTIONS } from '../db/indexes.js';
+import { uniqueWrite } from '../db/plain.js';
 
 /** integrations: per organisation and provider; credentials encrypted at rest (AES-256-GCM, the orgId as associated data). */
 export interface TwilioIntegrationDoc {
@@ -33,9 +34,12 @@ export interface AgentDoc {
   systemPrompt: string;
   firstMessage: string;
   vapiAssistantId: string;
-  vapiCredentialId: string;
-  /** The HMAC secret Vapi signs our webhooks with, encrypted. */
+  /** Earlier versions kept a Vapi webhook credential; no longer used (see telephony/README.md). */
+  vapiCredentialId?: string | null;
+  /** The secret Vapi sends in x-vapi-secret with our webhooks, encrypted. */
   webhookSecretEnc: string;
+  /** SHA-256 of that secret (hex): finds the organisation of a webhook that names no call. */
+  webhookSecretHash?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -54,17 +58,23 @@ export class IntegrationRepository {
     return (await this.col.findOne({ orgId, provider: 'vapi' })) as VapiIntegrationDoc | null;
   }
 
-  /** Inbound texts name our number, not an organisation: the number finds the integration. */
-  async twilioByNumber(phoneNumber: string): Promise<TwilioIntegrationDoc | null> {
-    return (await this.col.findOne({ provider: 'twilio', phoneNumber })) as TwilioIntegrationDoc | null;
+  /**
+   * Inbound texts name our number and Twilio account, not an organisation: a number belongs to one organisation (unique
+   * index twilio_phone), and the account must match too.
+   */
+  async twilioByNumber(phoneNumber: string, accountSid?: string): Promise<TwilioIntegrationDoc | null> {
+    return (await this.col.findOne({ provider: 'twilio', phoneNumber, ...(accountSid ? { accountSid } : {}) })) as TwilioIntegrationDoc | null;
   }
 
+  /** Throws DuplicateKeyError when another organisation already uses this number (unique index twilio_phone). */
   async saveTwilio(orgId: string, fields: Omit<TwilioIntegrationDoc, '_id' | 'orgId' | 'provider' | 'createdAt' | 'updatedAt'>): Promise<TwilioIntegrationDoc> {
     const now = new Date();
-    const doc = await this.col.findOneAndUpdate(
-      { orgId, provider: 'twilio' },
-      { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } },
-      { upsert: true, returnDocument: 'after' },
+    const doc = await uniqueWrite(COLLECTIONS.integrations, () =>
+      this.col.findOneAndUpdate(
+        { orgId, provider: 'twilio' },
+        { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } },
+        { upsert: true, returnDocument: 'after' },
+      ),
     );
     return doc as TwilioIntegrationDoc;
   }
@@ -91,6 +101,11 @@ export class AgentRepository {
 
   async outbound(orgId: string): Promise<AgentDoc | null> {
     return this.col.findOne({ orgId, direction: 'outbound' });
+  }
+
+  /** The agent whose webhook secret has this SHA-256 (index webhookSecretHash). */
+  async byWebhookSecretHash(webhookSecretHash: string): Promise<AgentDoc | null> {
+    return this.col.findOne({ webhookSecretHash });
   }
 
   async saveOutbound(orgId: string, fields: Omit<AgentDoc, '_id' | 'orgId' | 'direction' | 'createdAt' | 'updatedAt'>): Promise<AgentDoc> {

@@ -82,7 +82,7 @@ export function twilioWebhookRoutes(deps: { sms: SmsService; providers: Provider
   router.post(
     '/webhooks/twilio/inbound',
     twilioSignature('/webhooks/twilio/inbound', inboundForm, 'inbound message', async (data) => {
-      const twilio = await deps.sms.integrationForInbound(data.To);
+      const twilio = await deps.sms.integrationForInbound(data.To, typeof data.AccountSid === 'string' && data.AccountSid ? data.AccountSid : undefined);
       return twilio ? { twilio } : null;
     }),
     async (ctx) => {

@@ -231,8 +231,9 @@ export class SmsService {
     return twilio ? { doc, twilio } : null;
   }
 
-  async integrationForInbound(to: string): Promise<TwilioIntegrationDoc | null> {
-    return this.deps.integrations.twilioByNumber(to);
+  /** The integration an inbound text belongs to: the number texted (one clinic per number) in the account Twilio names. */
+  async integrationForInbound(to: string, accountSid?: string): Promise<TwilioIntegrationDoc | null> {
+    return this.deps.integrations.twilioByNumber(to, accountSid);
   }
 
   /**

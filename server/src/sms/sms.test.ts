@@ -17,7 +17,7 @@ describe('SMS through Twilio (sandbox)', () => {
     server = await startTestServer({}, { now: () => new Date(clock) });
     ({ orgId } = await server.createOrg('Text Clinic', { timezone: 'America/New_York' }));
     agent = await server.token(orgId, { id: 'agent-1', name: 'Amy', role: 'agent' });
-    await configureTelephony(server, await server.token(orgId, { role: 'admin' }));
+    await configureTelephony(server, await server.token(orgId, { role: 'admin' }), { phoneNumber: '+15005550006' });
   });
   after(() => server.close());
 

@@ -15,7 +15,8 @@ import {
 } from './twilio.js';
 import {
   createVapi,
-  ensureWebhookCredential,
+  isGone,
+  removeVapiPhoneNumber,
   getCall,
   importTwilioNumber,
   placeCall,
@@ -43,20 +44,16 @@ describe('telephony sandbox', () => {
   beforeEach(async () => ({ sandbox, receiver } = await startFastSandbox()));
   afterEach(() => stopFastSandbox({ sandbox, receiver }));
 
-  /** Sets up an org the way the product does: credential, assistant, imported number. */
-  async function setUpVapi(auth: 'hmac' | 'secret' = 'hmac') {
+  /** Sets up an org the way the product does: assistant (secret in server.headers), imported number. */
+  async function setUpVapi() {
     const vapi = createVapi({ token: 'vapi-private-key', baseUrl: sandbox.vapiBaseUrl, timeoutSeconds: 5 });
-    const webhookAuth =
-      auth === 'hmac'
-        ? ({ type: 'hmac', credentialId: await ensureWebhookCredential(vapi, { secret: SECRET }) } as const)
-        : ({ type: 'secret', secret: SECRET } as const);
     const assistant = await upsertOutboundAssistant(vapi, {
       name: 'Glow outbound',
       voice: DEFAULT_VOICE,
-      systemPrompt: 'You are Ava, the friendly assistant of Glow Aesthetics. Book consultations.',
-      firstMessage: 'Hi {{name}}, this is Ava from Glow Aesthetics, the virtual assistant. Is now a good time?',
+      systemPrompt: 'You are Ava, the friendly assistant of {{clinic_name}}. Book consultations.',
+      firstMessage: 'Hi {{first_name}}, this is Ava from {{clinic_name}}, the virtual assistant. Is now a good time?',
       serverUrl: `${receiver.url}/webhooks/vapi`,
-      webhookAuth,
+      webhookAuth: { type: 'secret', secret: SECRET },
     });
     const number = await importTwilioNumber(vapi, { number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
     return { vapi, assistantId: assistant.id, phoneNumberId: number.id };
@@ -71,8 +68,8 @@ describe('telephony sandbox', () => {
   }
 
   describe('Vapi calls', () => {
-    it('a hot call goes ringing -> in-progress -> ended, then an HMAC-signed end-of-call-report that scores hot', async () => {
-      const { vapi, assistantId, phoneNumberId } = await setUpVapi('hmac');
+    it('a hot call goes ringing -> in-progress -> ended, then an end-of-call-report (each with x-vapi-secret) that scores hot', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
       sandbox.control.nextCallScenario('hot');
       const placed = await placeCall(vapi, {
         assistantId,
@@ -80,13 +77,14 @@ describe('telephony sandbox', () => {
         customer: { number: '+12125550123', name: 'Maria Lopez' },
         orgId: 'org_1',
         callId: 'call_1',
+        variableValues: { first_name: 'Maria', clinic_name: 'Glow Aesthetics' },
       });
       assert.equal(placed.status, 'queued');
       await sandbox.control.idle();
       const reqs = await receiver.waitFor(4);
       for (const r of reqs) {
         assert.equal(r.path, '/webhooks/vapi');
-        assert.match(String(r.headers['x-signature']), /^[0-9a-f]{64}$/);
+        assert.equal(r.headers['x-vapi-secret'], SECRET);
       }
       const events = verifiedEvents(reqs);
       assert.deepEqual(
@@ -98,6 +96,7 @@ describe('telephony sandbox', () => {
       assert.equal(ended.vapiCallId, placed.vapiCallId);
       assert.deepEqual(ended.metadata, { orgId: 'org_1', callId: 'call_1' });
       assert.equal(ended.messages[0]?.role, 'system');
+      assert.equal(ended.messages[0]?.text, 'You are Ava, the friendly assistant of Glow Aesthetics. Book consultations.');
       assert.equal(ended.messages[1]?.role, 'agent');
       assert.equal(ended.messages[1]?.text, 'Hi Maria, this is Ava from Glow Aesthetics, the virtual assistant. Is now a good time?');
       assert.ok(ended.messages.some((m) => m.role === 'lead'));
@@ -116,38 +115,57 @@ describe('telephony sandbox', () => {
       assert.deepEqual(snapshot.messages, ended.messages);
     });
 
-    it('a tampered or replayed webhook fails verification', async () => {
-      const { vapi, assistantId, phoneNumberId } = await setUpVapi('hmac');
-      await placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550124' }, orgId: 'o', callId: 'c' });
-      const [first] = await receiver.waitFor(1);
-      const tampered = first!.rawBody.replace('ringing', 'ended');
-      assert.deepEqual(verifyVapiRequest({ rawBody: tampered, headers: first!.headers, secret: SECRET, nowMs: Date.now() }), {
-        ok: false,
-        reason: 'bad_signature',
-      });
-      assert.deepEqual(
-        verifyVapiRequest({ rawBody: first!.rawBody, headers: first!.headers, secret: SECRET, nowMs: Date.now() + 10 * 60_000 }),
-        { ok: false, reason: 'stale_timestamp' },
-      );
-      assert.deepEqual(verifyVapiRequest({ rawBody: first!.rawBody, headers: first!.headers, secret: 'other', nowMs: Date.now() }), {
-        ok: false,
-        reason: 'bad_signature',
-      });
-      await sandbox.control.idle();
-    });
-
-    it('with the legacy secret header the webhooks carry x-vapi-secret', async () => {
-      const { vapi, assistantId, phoneNumberId } = await setUpVapi('secret');
+    it('a webhook with a wrong or missing secret fails verification', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
       sandbox.control.nextCallScenario('warm');
       await placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550125' }, orgId: 'o', callId: 'c' });
       await sandbox.control.idle();
-      const reqs = await receiver.waitFor(4);
-      assert.equal(reqs[0]!.headers['x-vapi-secret'], SECRET);
-      assert.equal(reqs[0]!.headers['x-signature'], undefined);
-      assert.deepEqual(verifyVapiRequest({ rawBody: reqs[0]!.rawBody, headers: reqs[0]!.headers, secret: SECRET, nowMs: Date.now() }), {
-        ok: true,
-        method: 'secret',
+      const [first] = await receiver.waitFor(4);
+      assert.equal(first!.headers['x-signature'], undefined, 'no credential, no HMAC');
+      assert.deepEqual(verifyVapiRequest({ rawBody: first!.rawBody, headers: first!.headers, secret: SECRET, nowMs: Date.now() }), { ok: true, method: 'secret' });
+      assert.deepEqual(verifyVapiRequest({ rawBody: first!.rawBody, headers: first!.headers, secret: 'other', nowMs: Date.now() }), { ok: false, reason: 'bad_secret' });
+      assert.deepEqual(verifyVapiRequest({ rawBody: first!.rawBody, headers: {}, secret: SECRET, nowMs: Date.now() }), { ok: false, reason: 'missing_credentials' });
+    });
+
+    it('issue 18 (1): the assistant carries the secret in server.headers, and the sandbox, like Vapi\'s API description, has no /credential', async () => {
+      const { vapi, assistantId } = await setUpVapi();
+      const got = await vapi.assistants.get({ id: assistantId });
+      assert.deepEqual(got.server?.headers, { 'x-vapi-secret': SECRET });
+      assert.equal(got.server?.credentialId, undefined);
+      const res = await fetch(`${sandbox.vapiBaseUrl}/credential`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer vapi-private-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'webhook', authenticationPlan: { type: 'hmac', secretKey: 'x' } }),
       });
+      assert.equal(res.status, 404);
+    });
+
+    it('issue 18 (2): firstMessage and system prompt are rendered as Vapi renders them: variableValues, defaults, and nothing for an unknown name', async () => {
+      const vapi = createVapi({ token: 'vapi-private-key', baseUrl: sandbox.vapiBaseUrl });
+      const assistant = await upsertOutboundAssistant(vapi, {
+        name: 'a',
+        voice: DEFAULT_VOICE,
+        systemPrompt: 'Today is {{date}}. The lead is {{full_name}}, reached on {{customer.number}}.',
+        firstMessage: 'Hi {{ first_name | default: "there" }} {{leadName}}from {{clinic_name}}, {{year}}',
+        serverUrl: `${receiver.url}/webhooks/vapi`,
+        webhookAuth: { type: 'secret', secret: SECRET },
+      });
+      const number = await importTwilioNumber(vapi, { number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+      sandbox.control.nextCallScenario('hot');
+      await placeCall(vapi, {
+        assistantId: assistant.id,
+        phoneNumberId: number.id,
+        customer: { number: '+12125550133', name: 'Ana Ruiz' },
+        orgId: 'o',
+        callId: 'c',
+        variableValues: { first_name: '', full_name: 'Ana Ruiz', clinic_name: 'Glow' },
+      });
+      await sandbox.control.idle();
+      const ended = verifiedEvents(await receiver.waitFor(4)).find((e) => e.kind === 'ended');
+      assert.ok(ended?.kind === 'ended');
+      const year = new Date().getUTCFullYear();
+      assert.equal(ended.messages[1]?.text, `Hi there from Glow, ${year}`, 'the default filter fills an empty value; an unknown name renders as nothing');
+      assert.match(ended.messages[0]!.text, new RegExp(`^Today is [A-Z][a-z]{2} \\d{1,2}, ${year}\\. The lead is Ana Ruiz, reached on \\+12125550133\\.$`));
     });
 
     it('a voicemail has no lead speech (score unchanged) and no-answer never reaches in-progress', async () => {
@@ -212,11 +230,76 @@ describe('telephony sandbox', () => {
       assert.notEqual(recreated.id, 'gone-assistant');
     });
 
-    it('rotating the webhook credential keeps its id; an unknown id is replaced by a new credential', async () => {
+    it('issue 18 (5): an assistant deleted in Vapi is recreated on any client error of the update, not on a 404 only', async () => {
+      const { vapi, assistantId } = await setUpVapi();
+      const base = {
+        name: 'Glow outbound',
+        voice: DEFAULT_VOICE,
+        systemPrompt: 'p',
+        firstMessage: 'Hello again',
+        serverUrl: `${receiver.url}/webhooks/vapi`,
+        webhookAuth: { type: 'secret', secret: SECRET } as const,
+      };
+      assert.equal(sandbox.control.deleteVapiAssistant(assistantId), true);
+      // Vapi documents only the 200 of PATCH /assistant/{id}: whatever client error it answers, the product recreates.
+      sandbox.control.failNext({ service: 'vapi', status: 400 });
+      const recreated = await upsertOutboundAssistant(vapi, { ...base, assistantId });
+      assert.ok(recreated.created);
+      assert.notEqual(recreated.id, assistantId);
+      assert.equal((await vapi.assistants.get({ id: recreated.id })).firstMessage, 'Hello again');
+      // Auth and rate-limit errors are not "gone": nothing is created behind the user's back.
+      for (const status of [401, 429]) assert.equal(isGone(new VapiProviderError('provider', status, 'x')), false);
+      assert.equal(isGone(new VapiProviderError('timeout', null, 'x')), false);
+    });
+
+    it('issue 18 (4): re-importing a number updates the Vapi phone number in place; a lost id is found by number; the sandbox refuses duplicates', async () => {
       const vapi = createVapi({ token: 'k', baseUrl: sandbox.vapiBaseUrl });
-      const id = await ensureWebhookCredential(vapi, { secret: 'one' });
-      assert.equal(await ensureWebhookCredential(vapi, { secret: 'two', credentialId: id }), id);
-      assert.notEqual(await ensureWebhookCredential(vapi, { secret: 'three', credentialId: 'missing' }), id);
+      const first = await importTwilioNumber(vapi, { number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+      assert.ok(first.created);
+      const again = await importTwilioNumber(vapi, { number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: 'rotated-token', phoneNumberId: first.id });
+      assert.deepEqual([again.id, again.created], [first.id, false]);
+      const lost = await importTwilioNumber(vapi, { number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN, phoneNumberId: 'gone' });
+      assert.deepEqual([lost.id, lost.created], [first.id, false]);
+      assert.equal(sandbox.control.vapiPhoneNumbers().length, 1);
+      await assert.rejects(
+        vapi.phoneNumbers.create({ provider: 'twilio', number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN, smsEnabled: false }),
+        (e: unknown) => e instanceof Error && /already exists/.test(e.message),
+      );
+      await removeVapiPhoneNumber(vapi, first.id);
+      await removeVapiPhoneNumber(vapi, first.id); // already gone: fine
+      assert.equal(sandbox.control.vapiPhoneNumbers().length, 0);
+    });
+
+    it('issue 18 (5): the failure endings and the forwarding status are sent as Vapi sends them', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
+      const run = async (scenario: 'busy' | 'failed-to-connect' | 'forwarded', number: string) => {
+        receiver.received.length = 0;
+        sandbox.control.nextCallScenario(scenario);
+        const placed = await placeCall(vapi, { assistantId, phoneNumberId, customer: { number }, orgId: 'o', callId: scenario });
+        await sandbox.control.idle();
+        const events = verifiedEvents(receiver.received).flatMap((e) => (e.kind !== 'ignored' && e.vapiCallId === placed.vapiCallId ? [e] : []));
+        return events.map((e) => (e.kind === 'status' ? `${e.status}${e.endedReason ? `:${e.endedReason}` : ''}` : `report:${e.endedReason}`));
+      };
+      assert.deepEqual(await run('busy', '+12125550134'), ['ringing', 'ended:customer-busy', 'report:customer-busy']);
+      assert.deepEqual(await run('failed-to-connect', '+12125550135'), ['ended:twilio-failed-to-connect-call', 'report:twilio-failed-to-connect-call']);
+      assert.deepEqual(await run('forwarded', '+12125550136'), [
+        'ringing',
+        'in-progress',
+        'forwarding',
+        'ended:assistant-forwarded-call',
+        'report:assistant-forwarded-call',
+      ]);
+    });
+
+    it('issue 18 (5): on request the webhooks leave out message.call, which the parser accepts', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
+      sandbox.control.nextCallWithoutCallObject();
+      await placeCall(vapi, { assistantId, phoneNumberId, customer: { number: '+12125550137' }, orgId: 'o', callId: 'c' });
+      await sandbox.control.idle();
+      const reqs = await receiver.waitFor(4);
+      for (const r of reqs) assert.equal((json(r).message as Record<string, unknown>).call, undefined);
+      const events = verifiedEvents(reqs);
+      assert.ok(events.every((e) => e.kind !== 'ignored' && e.vapiCallId === null && e.context.customerNumber === '+12125550137'));
     });
 
     it('maps a Vapi 500 to a provider error without retrying (no call is created)', async () => {
@@ -274,6 +357,35 @@ describe('telephony sandbox', () => {
         });
       }
       await assert.rejects(sendSms(c, { to: '+12125550100', from: CLINIC, body: 'x'.repeat(1601) }), (e: unknown) => e instanceof TwilioProviderError && e.code === 'SMS_BODY_TOO_LONG');
+    });
+
+    it('issue 18 (3): the magic From numbers, the unroutable To and the sender-ownership errors answer with Twilio\'s codes, each mapped to an actionable message', async () => {
+      const c = client();
+      const cases: Array<[from: string, to: string, code: string, twilioCode: number]> = [
+        ['+15005550001', '+12125550100', 'INVALID_SENDER_NUMBER', 21212],
+        ['+15005550007', '+12125550100', 'SENDER_CANNOT_SEND_SMS', 21606],
+        ['+15005550008', '+12125550100', 'SMS_QUEUE_FULL', 21611],
+        ['+15005550005', '+12125550100', 'SENDER_CANNOT_SEND_SMS', 21606],
+        ['+15005550006', '+15005550002', 'SMS_ROUTE_UNAVAILABLE', 21612],
+      ];
+      // A number that moved to another account (21660), and one that left Twilio (21659).
+      const otherAccount = createTwilio({ accountSid: 'AC' + 'c3'.repeat(16), authToken: TOKEN, baseUrl: sandbox.twilioBaseUrl });
+      assert.ok(await findIncomingNumber(c, '+14155550177'));
+      assert.ok(await findIncomingNumber(otherAccount, '+14155550177'));
+      cases.push(['+14155550177', '+12125550100', 'SENDER_OTHER_ACCOUNT', 21660]);
+      assert.ok(await findIncomingNumber(c, '+14155550178'));
+      sandbox.control.releaseNumber('+14155550178');
+      assert.equal(await findIncomingNumber(c, '+14155550178'), null);
+      cases.push(['+14155550178', '+12125550100', 'SENDER_NOT_TWILIO_NUMBER', 21659]);
+      for (const [from, to, code, twilioCode] of cases) {
+        await assert.rejects(sendSms(c, { to, from, body: 'Hello' }), (e: unknown) => {
+          assert.ok(e instanceof TwilioProviderError, String(e));
+          assert.deepEqual([from, e.code, e.twilioCode], [from, code, twilioCode]);
+          assert.ok(e.httpStatus < 500 || e.httpStatus === 503, `${twilioCode} is not a generic 502`);
+          assert.match(e.message, /Settings|Try|Twilio/);
+          return true;
+        });
+      }
     });
 
     it('sends: queued, then signed status callbacks sent -> delivered to the exact statusCallback URL', async () => {
@@ -352,7 +464,8 @@ describe('telephony sandbox', () => {
       await importTwilioNumber(vapi, { number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
       assert.equal((await findIncomingNumber(c, CLINIC))!.smsUrl, smsUrl);
       // Whereas the SDK's default (smsEnabled true) hands inbound texts to Vapi, as the real service does.
-      await vapi.phoneNumbers.create({ provider: 'twilio', number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+      const other = createVapi({ token: 'another-vapi-org', baseUrl: sandbox.vapiBaseUrl });
+      await other.phoneNumbers.create({ provider: 'twilio', number: CLINIC, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
       assert.notEqual((await findIncomingNumber(c, CLINIC))!.smsUrl, smsUrl);
     });
 

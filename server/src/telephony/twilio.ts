@@ -83,7 +83,11 @@ const CODES: Record<number, [code: string, httpStatus: number, message: string]>
   20404: ['TWILIO_NOT_FOUND', 404, 'Twilio could not find that resource. Check the phone number and account in Settings > Telephony.'],
   20429: ['TWILIO_RATE_LIMITED', 503, 'Twilio is rate limiting this account. Wait a minute and try again.'],
   21211: ['INVALID_PHONE_FORMAT', 422, "This phone number isn't valid. Check the number (with country code) and try again."],
-  21212: ['INVALID_SENDER_NUMBER', 422, "The clinic's sending number isn't valid. Check the Twilio number in Settings > Telephony."],
+  21212: [
+    'INVALID_SENDER_NUMBER',
+    422,
+    "Twilio says the clinic's sending number isn't a valid phone number. Check the number in Settings > Phone number and import it again.",
+  ],
   21408: [
     'SMS_REGION_NOT_PERMITTED',
     422,
@@ -94,14 +98,28 @@ const CODES: Record<number, [code: string, httpStatus: number, message: string]>
     422,
     "The clinic's Twilio number can't send texts to this number. Check that the number is SMS-capable in Twilio.",
   ],
+  21659: [
+    'SENDER_NOT_TWILIO_NUMBER',
+    422,
+    "The clinic's sending number is no longer a Twilio number (it may have been released or ported out). Import the clinic's current Twilio number in Settings > Phone number.",
+  ],
+  21660: [
+    'SENDER_OTHER_ACCOUNT',
+    422,
+    "The clinic's sending number belongs to a different Twilio account than the one connected. Import it again with that account's Account SID and Auth Token in Settings > Phone number.",
+  ],
   21608: [
     'TWILIO_TRIAL_UNVERIFIED_NUMBER',
     422,
     'The Twilio account is a trial and can only text verified numbers. Verify this number in Twilio or upgrade the account.',
   ],
   21610: ['SMS_OPTED_OUT', 409, 'This person replied STOP and has opted out of texts. They can text START to opt back in.'],
-  21611: ['SMS_QUEUE_FULL', 503, "The clinic's number has too many texts waiting. Try again in a few minutes."],
-  21612: ['SMS_ROUTE_UNAVAILABLE', 422, "Twilio can't deliver texts between the clinic's number and this number."],
+  21611: ['SMS_QUEUE_FULL', 503, "The clinic's number has too many texts waiting at Twilio. Try again in a few minutes."],
+  21612: [
+    'SMS_ROUTE_UNAVAILABLE',
+    422,
+    "Twilio can't reach this number from the clinic's number (the carrier route isn't available). Try calling the lead instead.",
+  ],
   21614: ['PHONE_CANNOT_RECEIVE_SMS', 422, "This number can't receive texts (it may be a landline). Try calling instead."],
   21617: ['SMS_BODY_TOO_LONG', 422, 'The message is over 1,600 characters. Shorten it and send again.'],
   30003: ['SMS_UNREACHABLE', 422, "The phone was unreachable (switched off or out of coverage). Try again later or call."],

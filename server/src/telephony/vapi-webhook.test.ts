@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { parseVapiWebhook, toCallStatus, VapiPayloadError, verifyVapiRequest } from './vapi-webhook.js';
+import { describeEndedReason, parseVapiWebhook, toCallStatus, VapiPayloadError, verifyVapiRequest } from './vapi-webhook.js';
 import { mapVapiError, VapiProviderError } from './vapi.js';
 import { VapiError, VapiTimeoutError } from '@vapi-ai/server-sdk';
 
@@ -66,7 +66,8 @@ describe('parseVapiWebhook', () => {
     const e = parseVapiWebhook({
       message: { type: 'status-update', status: 'ended', endedReason: 'customer-busy', call: { id: 'c1', assistantOverrides: { metadata: { orgId: 'o1', callId: 'k1' } } } },
     });
-    assert.deepEqual(e, { kind: 'status', vapiCallId: 'c1', status: 'ended', endedReason: 'customer-busy', metadata: { orgId: 'o1', callId: 'k1' } });
+    const context = { customerNumber: null, phoneNumberId: null, assistantId: null };
+    assert.deepEqual(e, { kind: 'status', vapiCallId: 'c1', status: 'ended', endedReason: 'customer-busy', metadata: { orgId: 'o1', callId: 'k1' }, context });
   });
 
   it('normalises an end-of-call-report: roles mapped, tool calls dropped, times as ISO, duration from the report', () => {
@@ -109,6 +110,7 @@ describe('parseVapiWebhook', () => {
       recordingUrl: 'https://storage.vapi.ai/c2.wav',
       summary: 'Wants botox.',
       metadata: { orgId: 'o1', callId: 'k2' },
+      context: { customerNumber: null, phoneNumberId: null, assistantId: null },
     });
   });
 
@@ -131,7 +133,8 @@ describe('parseVapiWebhook', () => {
 
   it('ignores other message types and rejects malformed known ones', () => {
     assert.deepEqual(parseVapiWebhook({ message: { type: 'speech-update', status: 'started' } }), { kind: 'ignored', type: 'speech-update' });
-    assert.throws(() => parseVapiWebhook({ message: { type: 'status-update', status: 'ended' } }), VapiPayloadError);
+    assert.throws(() => parseVapiWebhook({ message: { type: 'status-update' } }), VapiPayloadError);
+    assert.throws(() => parseVapiWebhook({ message: { type: 'status-update', status: 'ended', call: { id: 5 } } }), VapiPayloadError);
     assert.throws(() => parseVapiWebhook({ hello: 'world' }), VapiPayloadError);
     assert.throws(() => parseVapiWebhook(null), VapiPayloadError);
   });
@@ -141,6 +144,34 @@ describe('parseVapiWebhook', () => {
       ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended', 'not-found'].map(toCallStatus),
       ['queued', 'queued', 'ringing', 'in-progress', 'in-progress', 'ended', 'failed'],
     );
+  });
+});
+
+describe('issue 18 (5): messages without a call object, and the endings', () => {
+  it('a status-update or report without message.call (optional in Vapi\'s description) parses, with what else names the call', () => {
+    const e = parseVapiWebhook({
+      message: { type: 'status-update', status: 'ended', endedReason: 'customer-busy', customer: { number: '+12125550100' }, phoneNumber: { id: 'pn1' }, assistant: { id: 'a1' } },
+    });
+    assert.deepEqual(e, {
+      kind: 'status',
+      vapiCallId: null,
+      status: 'ended',
+      endedReason: 'customer-busy',
+      metadata: {},
+      context: { customerNumber: '+12125550100', phoneNumberId: 'pn1', assistantId: 'a1' },
+    });
+    const r = parseVapiWebhook({ message: { type: 'end-of-call-report', endedReason: 'voicemail', customer: { number: '+12125550100' } } });
+    assert.ok(r.kind === 'ended' && r.vapiCallId === null && r.context.customerNumber === '+12125550100');
+  });
+
+  it('failure endings fail the call with a message a person can act on; the lead not taking the call is an ending', () => {
+    assert.equal(describeEndedReason('twilio-failed-to-connect-call').status, 'failed');
+    assert.match(describeEndedReason('twilio-failed-to-connect-call').label!, /Twilio could not connect/);
+    assert.equal(describeEndedReason('pipeline-error-openai-llm-failed').status, 'failed');
+    assert.deepEqual(describeEndedReason('customer-busy'), { status: 'ended', label: 'The line was busy.' });
+    assert.equal(describeEndedReason('assistant-forwarded-call').status, 'ended');
+    assert.deepEqual(describeEndedReason(null), { status: 'ended', label: null });
+    assert.deepEqual(describeEndedReason('something-new'), { status: 'ended', label: null });
   });
 });
 

@@ -1,17 +1,19 @@
 /**
  * Vapi webhooks: authentication and normalisation (telephony.md: Vapi, Webhooks).
  *
- * Authentication, verified over the raw body bytes and in constant time:
- * - HMAC (recommended; what our assistants are configured with, see vapi.ts): `x-signature` = hex HMAC-SHA256 of
- *   `${x-timestamp}.${rawBody}` keyed with the org's webhook secret. The timestamp must be within `toleranceSec` of now
- *   (seconds or milliseconds since the epoch are both accepted: which one Vapi sends is not confirmed at the source).
- * - Legacy static secret: `x-vapi-secret: <secret>`; also `Authorization: Bearer <secret>` (a Bearer webhook credential).
- *   No timestamp: replay protection then rests on the handler's idempotency.
+ * Authentication, verified in constant time (./README.md, "Webhook authentication"):
+ * - What our assistants are configured with (vapi.ts): the static secret in `x-vapi-secret`, sent through the
+ *   assistant's `server.headers`. No timestamp: replay protection rests on the handlers' idempotency.
+ * - Also accepted, for an account whose dashboard adds a credential to the server: `Authorization: Bearer <secret>`,
+ *   and an HMAC credential (`x-signature` = hex HMAC-SHA256 of `${x-timestamp}.${rawBody}`, timestamp within
+ *   `toleranceSec`, seconds or milliseconds), verified over the raw body bytes.
+ * - `message.call` is optional in Vapi's description of server messages: a message without it carries
+ *   `vapiCallId: null` and whatever else identifies the call (customer number, phone number, assistant).
  *
  * Normalisation keeps only what the product stores, with Vapi's roles mapped to ours ('assistant'/'bot' -> 'agent',
  * 'user' -> 'lead'); tool-call entries are dropped. Unknown message types come back as { kind: 'ignored' }.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { CallMessage, CallStatus } from '../../../core/contracts.js';
 
@@ -45,6 +47,11 @@ export function safeEqual(a: string | Buffer, b: string | Buffer): boolean {
   const ha = createHmac('sha256', 'live-leads-compare').update(a).digest();
   const hb = createHmac('sha256', 'live-leads-compare').update(b).digest();
   return timingSafeEqual(ha, hb);
+}
+
+/** SHA-256 (hex) of a webhook secret: an index key that finds its organisation, never the secret itself (256 random bits). */
+export function webhookSecretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
 }
 
 export function signVapiPayload(secret: string, timestamp: string, rawBody: string | Buffer): string {
@@ -117,7 +124,7 @@ const statusUpdateSchema = z
     type: z.literal('status-update'),
     status: z.string(),
     endedReason: z.string().optional(),
-    call: callSchema,
+    call: callSchema.optional(),
     timestamp: z.number().optional(),
   })
   .loose();
@@ -126,7 +133,7 @@ const endOfCallSchema = z
   .object({
     type: z.literal('end-of-call-report'),
     endedReason: z.string().optional(),
-    call: callSchema,
+    call: callSchema.optional(),
     startedAt: z.string().optional(),
     endedAt: z.string().optional(),
     durationSeconds: z.number().optional(),
@@ -143,17 +150,47 @@ const endOfCallSchema = z
 
 const envelopeSchema = z.object({ message: z.object({ type: z.string() }).loose() }).loose();
 
+/** What else a server message says about its call: used when `message.call` is missing. */
+const contextSchema = z
+  .object({
+    customer: z.object({ number: z.string().optional() }).loose().nullish(),
+    phoneNumber: z.object({ id: z.string().optional(), number: z.string().optional() }).loose().nullish(),
+    assistant: z.object({ id: z.string().optional(), metadata: z.record(z.string(), z.unknown()).optional() }).loose().nullish(),
+  })
+  .loose();
+
+/** How a message points at its call besides `message.call.id`. */
+export interface VapiCallContext {
+  customerNumber: string | null;
+  phoneNumberId: string | null;
+  assistantId: string | null;
+}
+
+function contextOf(message: unknown, call: z.infer<typeof callSchema> | undefined): VapiCallContext {
+  const c = contextSchema.safeParse(message);
+  const m = c.success ? c.data : {};
+  const fromCall = (call ?? {}) as { customer?: { number?: unknown }; phoneNumberId?: unknown; assistantId?: unknown };
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  return {
+    customerNumber: str(m.customer?.number) ?? str(fromCall.customer?.number),
+    phoneNumberId: str(m.phoneNumber?.id) ?? str(fromCall.phoneNumberId),
+    assistantId: str(m.assistant?.id) ?? str(fromCall.assistantId),
+  };
+}
+
 export type VapiWebhookEvent =
   | {
       kind: 'status';
-      vapiCallId: string;
+      /** Null when the message carries no `call`. */
+      vapiCallId: string | null;
       status: string;
       endedReason: string | null;
       metadata: Record<string, unknown>;
+      context: VapiCallContext;
     }
   | {
       kind: 'ended';
-      vapiCallId: string;
+      vapiCallId: string | null;
       endedReason: string | null;
       startedAt: string | null;
       endedAt: string | null;
@@ -163,6 +200,7 @@ export type VapiWebhookEvent =
       recordingUrl: string | null;
       summary: string | null;
       metadata: Record<string, unknown>;
+      context: VapiCallContext;
     }
   | { kind: 'ignored'; type: string };
 
@@ -219,8 +257,8 @@ function durationOf(startedAt: string | null, endedAt: string | null, reported?:
   return Number.isFinite(d) && d >= 0 ? Math.round(d) : null;
 }
 
-function metadataOf(call: z.infer<typeof callSchema>): Record<string, unknown> {
-  return { ...(call.metadata ?? {}), ...(call.assistantOverrides?.metadata ?? {}) };
+function metadataOf(call: z.infer<typeof callSchema> | undefined): Record<string, unknown> {
+  return { ...(call?.metadata ?? {}), ...(call?.assistantOverrides?.metadata ?? {}) };
 }
 
 /** Parses a webhook body (already JSON-decoded) into one of our events. Throws VapiPayloadError on a malformed known type. */
@@ -232,19 +270,26 @@ export function parseVapiWebhook(body: unknown): VapiWebhookEvent {
     const r = statusUpdateSchema.safeParse(env.data.message);
     if (!r.success) throw new VapiPayloadError('malformed status-update', r.error.issues);
     const m = r.data;
-    return { kind: 'status', vapiCallId: m.call.id, status: m.status, endedReason: m.endedReason ?? null, metadata: metadataOf(m.call) };
+    return {
+      kind: 'status',
+      vapiCallId: m.call?.id ?? null,
+      status: m.status,
+      endedReason: m.endedReason ?? null,
+      metadata: metadataOf(m.call),
+      context: contextOf(m, m.call),
+    };
   }
   if (type === 'end-of-call-report') {
     const r = endOfCallSchema.safeParse(env.data.message);
     if (!r.success) throw new VapiPayloadError('malformed end-of-call-report', r.error.issues);
     const m = r.data;
-    const messages = mapVapiMessages(m.artifact?.messages ?? m.messages ?? m.call.artifact?.messages ?? m.call.messages);
-    const startedAt = m.startedAt ?? m.call.startedAt ?? null;
-    const endedAt = m.endedAt ?? m.call.endedAt ?? null;
+    const messages = mapVapiMessages(m.artifact?.messages ?? m.messages ?? m.call?.artifact?.messages ?? m.call?.messages);
+    const startedAt = m.startedAt ?? m.call?.startedAt ?? null;
+    const endedAt = m.endedAt ?? m.call?.endedAt ?? null;
     return {
       kind: 'ended',
-      vapiCallId: m.call.id,
-      endedReason: m.endedReason ?? m.call.endedReason ?? null,
+      vapiCallId: m.call?.id ?? null,
+      endedReason: m.endedReason ?? m.call?.endedReason ?? null,
       startedAt,
       endedAt,
       durationSec: durationOf(startedAt, endedAt, m.durationSeconds),
@@ -253,6 +298,7 @@ export function parseVapiWebhook(body: unknown): VapiWebhookEvent {
       recordingUrl: m.artifact?.recordingUrl ?? m.recordingUrl ?? m.artifact?.recording?.mono?.combinedUrl ?? null,
       summary: m.analysis?.summary ?? m.summary ?? null,
       metadata: metadataOf(m.call),
+      context: contextOf(m, m.call),
     };
   }
   return { kind: 'ignored', type };
@@ -279,6 +325,37 @@ export function normaliseVapiCall(raw: unknown): VapiCallSnapshot {
     summary: c.analysis?.summary ?? c.summary ?? null,
     metadata: metadataOf(c),
   };
+}
+
+/**
+ * What an endedReason means for the clinic (Vapi's list: https://docs.vapi.ai/calls/call-ended-reason). A call that never
+ * reached the lead's phone through a fault (Twilio could not connect it, a provider or pipeline error) is `failed`, with a
+ * message staff can act on; a call the lead did not take (busy, no answer, voicemail) is `ended` with what happened.
+ */
+export function describeEndedReason(reason: string | null): { status: 'ended' | 'failed'; label: string | null } {
+  if (!reason) return { status: 'ended', label: null };
+  const known: Record<string, [status: 'ended' | 'failed', label: string]> = {
+    'customer-busy': ['ended', 'The line was busy.'],
+    'customer-did-not-answer': ['ended', 'No answer.'],
+    voicemail: ['ended', 'Reached voicemail.'],
+    'customer-ended-call': ['ended', 'The lead hung up.'],
+    'assistant-ended-call': ['ended', 'The AI agent ended the call.'],
+    'assistant-forwarded-call': ['ended', 'The AI agent forwarded the call to the clinic.'],
+    'silence-timed-out': ['ended', 'The call ended after a long silence.'],
+    'exceeded-max-duration': ['ended', 'The call reached its maximum length.'],
+    'twilio-failed-to-connect-call': [
+      'failed',
+      "Twilio could not connect the call. Check that the number can be called and that the clinic's Twilio account can call this country.",
+    ],
+    'twilio-reported-customer-misdialed': ['failed', 'The number could not be dialled. Check it with the lead.'],
+    'customer-did-not-give-microphone-permission': ['failed', 'The call could not start.'],
+  };
+  const hit = known[reason];
+  if (hit) return { status: hit[0], label: hit[1] };
+  if (/^(pipeline-error|call\.in-progress\.error|call\.start\.error|assistant-(not-found|not-valid|request-failed|request-returned)|phone-call-provider|vonage|twilio-|sip-|worker-|db-error|unknown-error)/.test(reason)) {
+    return { status: 'failed', label: `The call failed on the provider's side (${reason}). Try again in a few minutes.` };
+  }
+  return { status: 'ended', label: null };
 }
 
 /** Vapi's call status in our vocabulary (contracts.ts CallStatus). */

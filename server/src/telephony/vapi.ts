@@ -2,12 +2,13 @@
  * Vapi through its official server SDK (`@vapi-ai/server-sdk` 2.0), reference: /work/shared/reference/telephony.md.
  *
  * - The client never retries (`maxRetries: 0`): a retried POST /call can dial a lead twice.
- * - Webhook authentication: the assistant's `server.credentialId` names a Vapi *webhook credential* with an HMAC-SHA256
- *   authentication plan (headers `x-signature` + `x-timestamp`, payload `{timestamp}.{body}`, hex). That is the mechanism
- *   Vapi documents today ("Server authentication": custom credentials referenced by credentialId). SDK 2.0.1 has no
- *   credentials resource, so the credential is created through the SDK's own passthrough `client.fetch` (same auth,
- *   base URL, timeout and retry settings) on `POST /credential`. The legacy static header (`server.headers` with
- *   `x-vapi-secret`) is supported too, for accounts that prefer it; `verifyVapiRequest` accepts both.
+ * - Webhook authentication (./README.md, "Webhook authentication"): the assistant's `server.headers` carry
+ *   `x-vapi-secret: <the org's secret>`. `server.headers` is part of Vapi's published Server schema ("These are the headers
+ *   to include in the request") and `x-vapi-secret` is the header Vapi itself documents for the older `server.secret`,
+ *   so nothing rests on the `/credential` endpoint (absent from Vapi's API description and from SDK 2.0).
+ * - Assistants and phone numbers are updated in place when we know their id, and created only when Vapi no longer has
+ *   them: Vapi documents the 2xx answers only, so any client error on the update of a stored id (other than an auth or
+ *   rate-limit one) means "not there any more"; a phone number is then looked up by its E.164 in Vapi's list first.
  * - Every provider failure leaves these functions as a `VapiProviderError` ({ kind: 'timeout' | 'provider', status }).
  */
 import { Vapi, VapiClient, VapiError, VapiTimeoutError } from '@vapi-ai/server-sdk';
@@ -82,74 +83,23 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The passthrough `client.fetch` returns a Response and does not throw on status: turn it into the same errors. */
-async function passthroughJson<T>(client: VapiClient, path: string, method: string, body?: unknown): Promise<T> {
-  return call(async () => {
-    const res = await client.fetch(path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* keep text */
-    }
-    if (!res.ok) throw new VapiError({ statusCode: res.status, body: parsed });
-    return parsed as T;
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Webhook credential (HMAC)
-
-/** The HMAC plan our verifier expects; spelled out rather than relying on Vapi's defaults. */
-export const HMAC_PLAN = {
-  type: 'hmac',
-  algorithm: 'sha256',
-  signatureHeader: 'x-signature',
-  timestampHeader: 'x-timestamp',
-  payloadFormat: '{timestamp}.{body}',
-  signatureEncoding: 'hex',
-} as const;
-
-export interface WebhookCredentialInput {
-  secret: string;
-  name?: string;
-  /** An existing credential to rotate; if Vapi no longer has it, a new one is created. */
-  credentialId?: string | null;
-}
-
-/** Creates (or rotates) the org's Vapi webhook credential and returns its id for `server.credentialId`. */
-export async function ensureWebhookCredential(client: VapiClient, input: WebhookCredentialInput): Promise<string> {
-  const authenticationPlan = { ...HMAC_PLAN, secretKey: input.secret };
-  const name = (input.name ?? 'Live Leads webhooks').slice(0, 40);
-  if (input.credentialId) {
-    try {
-      const updated = await passthroughJson<{ id: string }>(client, `credential/${encodeURIComponent(input.credentialId)}`, 'PATCH', {
-        provider: 'webhook',
-        name,
-        authenticationPlan,
-      });
-      return updated.id;
-    } catch (err) {
-      if (!(err instanceof VapiProviderError && err.status === 404)) throw err;
-    }
-  }
-  const created = await passthroughJson<{ id: string }>(client, 'credential', 'POST', { provider: 'webhook', name, authenticationPlan });
-  return created.id;
+/**
+ * Whether a failed update of a stored id means the resource is gone (so create it again): a client error other than bad
+ * credentials, forbidden, timeout, conflict or rate limiting. Vapi's API reference lists only the 2xx answers of
+ * PATCH /assistant/{id} and PATCH /phone-number/{id}, so we do not rely on a 404 in particular.
+ */
+export function isGone(err: unknown): boolean {
+  return err instanceof VapiProviderError && err.status !== null && err.status >= 400 && err.status < 500 && ![401, 403, 408, 409, 429].includes(err.status);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Assistant
 
-export type WebhookAuth =
-  /** Recommended: a webhook credential with an HMAC plan (see ensureWebhookCredential). */
-  | { type: 'hmac'; credentialId: string }
-  /** Legacy: a static secret sent in the `x-vapi-secret` header. */
-  | { type: 'secret'; secret: string };
+/** The header our webhooks are authenticated with (see the file header). */
+export const WEBHOOK_SECRET_HEADER = 'x-vapi-secret';
+
+/** A static secret Vapi sends in the `x-vapi-secret` header of every webhook (through the assistant's server.headers). */
+export type WebhookAuth = { type: 'secret'; secret: string };
 
 export interface OutboundAssistantInput {
   /** Update this assistant when given; created when absent or when Vapi no longer has it. */
@@ -169,10 +119,7 @@ export interface OutboundAssistantInput {
 export const DEFAULT_VOICE: Vapi.CreateAssistantDtoVoice = { provider: 'vapi', voiceId: 'Elliot' };
 
 function assistantBody(input: OutboundAssistantInput): Vapi.CreateAssistantDto {
-  const server: Vapi.Server =
-    input.webhookAuth.type === 'hmac'
-      ? { url: input.serverUrl, credentialId: input.webhookAuth.credentialId, timeoutSeconds: 20 }
-      : { url: input.serverUrl, headers: { 'x-vapi-secret': input.webhookAuth.secret }, timeoutSeconds: 20 };
+  const server: Vapi.Server = { url: input.serverUrl, headers: { [WEBHOOK_SECRET_HEADER]: input.webhookAuth.secret }, timeoutSeconds: 20 };
   return {
     name: input.name.slice(0, 40),
     firstMessage: input.firstMessage,
@@ -191,19 +138,19 @@ function assistantBody(input: OutboundAssistantInput): Vapi.CreateAssistantDto {
   };
 }
 
-/** Creates or updates the org's outbound assistant; returns Vapi's assistant id. */
-export async function upsertOutboundAssistant(client: VapiClient, input: OutboundAssistantInput): Promise<{ id: string }> {
+/** Creates or updates the org's outbound assistant; returns Vapi's assistant id (a new one when Vapi no longer had it). */
+export async function upsertOutboundAssistant(client: VapiClient, input: OutboundAssistantInput): Promise<{ id: string; created: boolean }> {
   const body = assistantBody(input);
   if (input.assistantId) {
     try {
       const updated = await call(() => client.assistants.update({ id: input.assistantId!, ...body }));
-      return { id: updated.id };
+      return { id: updated.id, created: false };
     } catch (err) {
-      if (!(err instanceof VapiProviderError && err.status === 404)) throw err;
+      if (!isGone(err)) throw err;
     }
   }
   const created = await call(() => client.assistants.create(body));
-  return { id: created.id };
+  return { id: created.id, created: true };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -214,24 +161,51 @@ export interface ImportTwilioNumberInput {
   twilioAccountSid: string;
   twilioAuthToken: string;
   name?: string;
+  /** The Vapi phone number we imported before: updated in place rather than imported again. */
+  phoneNumberId?: string | null;
 }
 
 /**
- * Imports the org's Twilio number into Vapi for outbound calls. `smsEnabled: false` keeps the number's messaging webhook
- * with us: with the default (true) Vapi takes over inbound texts and STOP replies.
+ * Imports the org's Twilio number into Vapi for outbound calls, or updates the one imported before (by its stored id,
+ * else found by its E.164 in Vapi's list), so re-saving the settings never piles up duplicates. `smsEnabled: false`
+ * keeps the number's messaging webhook with us: with the default (true) Vapi takes over inbound texts and STOP replies.
  */
-export async function importTwilioNumber(client: VapiClient, input: ImportTwilioNumberInput): Promise<{ id: string; number: string }> {
-  const created = await call(() =>
-    client.phoneNumbers.create({
-      provider: 'twilio',
-      number: input.number,
-      twilioAccountSid: input.twilioAccountSid,
-      twilioAuthToken: input.twilioAuthToken,
-      smsEnabled: false,
-      ...(input.name ? { name: input.name.slice(0, 40) } : {}),
-    }),
-  );
-  return { id: created.id, number: 'number' in created && typeof created.number === 'string' ? created.number : input.number };
+export async function importTwilioNumber(
+  client: VapiClient,
+  input: ImportTwilioNumberInput,
+): Promise<{ id: string; number: string; created: boolean }> {
+  const fields = {
+    number: input.number,
+    twilioAccountSid: input.twilioAccountSid,
+    twilioAuthToken: input.twilioAuthToken,
+    smsEnabled: false,
+    ...(input.name ? { name: input.name.slice(0, 40) } : {}),
+  };
+  const update = async (id: string) => {
+    const updated = await call(() => client.phoneNumbers.update({ id, body: { provider: 'twilio', ...fields } }));
+    return { id: updated.id, number: input.number, created: false };
+  };
+  if (input.phoneNumberId) {
+    try {
+      return await update(input.phoneNumberId);
+    } catch (err) {
+      if (!isGone(err)) throw err;
+    }
+  }
+  const listed = await call(() => client.phoneNumbers.list({ limit: 1000 }));
+  const existing = listed.find((p) => 'number' in p && p.number === input.number);
+  if (existing) return update(existing.id);
+  const created = await call(() => client.phoneNumbers.create({ provider: 'twilio', ...fields }));
+  return { id: created.id, number: 'number' in created && typeof created.number === 'string' ? created.number : input.number, created: true };
+}
+
+/** Removes an imported number from Vapi (so Vapi no longer holds the clinic's Twilio token); a missing one is fine. */
+export async function removeVapiPhoneNumber(client: VapiClient, phoneNumberId: string): Promise<void> {
+  try {
+    await call(() => client.phoneNumbers.delete({ id: phoneNumberId }));
+  } catch (err) {
+    if (!isGone(err)) throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

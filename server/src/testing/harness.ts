@@ -106,8 +106,23 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   return server;
 }
 
-/** Sets up an organisation's telephony through the API, against the sandbox: outbound agent and imported Twilio number. */
-export async function configureTelephony(server: TestServer, adminToken: string, opts: { agent?: boolean; twilio?: boolean } = {}) {
+let nextClinicNumber = 0;
+
+/** A clinic number no other test organisation uses (a number belongs to one clinic: NUMBER_IN_USE otherwise). */
+export function uniqueClinicNumber(): string {
+  nextClinicNumber += 1;
+  return `+1415${String(7000000 + ((process.pid * 1000 + nextClinicNumber) % 3000000)).padStart(7, '0')}`;
+}
+
+/**
+ * Sets up an organisation's telephony through the API, against the sandbox: outbound agent and imported Twilio number.
+ * Each organisation gets a number of its own unless `phoneNumber` is given; the number used is returned.
+ */
+export async function configureTelephony(
+  server: TestServer,
+  adminToken: string,
+  opts: { agent?: boolean; twilio?: boolean; phoneNumber?: string } = {},
+): Promise<{ phoneNumber: string | null }> {
   if (opts.agent !== false) {
     const res = await server.request('PUT', '/v1/agents/outbound', {
       token: adminToken,
@@ -120,13 +135,14 @@ export async function configureTelephony(server: TestServer, adminToken: string,
     });
     if (res.status !== 200) throw new Error(`agent setup failed: ${res.status} ${res.text}`);
   }
-  if (opts.twilio !== false) {
-    const res = await server.request('POST', '/v1/telephony/twilio', {
-      token: adminToken,
-      body: { accountSid: `AC${'0123456789abcdef'.repeat(2)}`, authToken: 'sandbox-auth-token-0123456789', phoneNumber: '+15005550006' },
-    });
-    if (res.status !== 200) throw new Error(`twilio import failed: ${res.status} ${res.text}`);
-  }
+  if (opts.twilio === false) return { phoneNumber: null };
+  const phoneNumber = opts.phoneNumber ?? uniqueClinicNumber();
+  const res = await server.request('POST', '/v1/telephony/twilio', {
+    token: adminToken,
+    body: { accountSid: `AC${'0123456789abcdef'.repeat(2)}`, authToken: 'sandbox-auth-token-0123456789', phoneNumber },
+  });
+  if (res.status !== 200) throw new Error(`twilio import failed: ${res.status} ${res.text}`);
+  return { phoneNumber };
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `ms`. */
