@@ -143,6 +143,16 @@ describe('calls through Vapi (sandbox)', () => {
         const third = await slow.request('POST', `/v1/leads/${lead.id}/calls`, { token: a });
         assert.equal(third.status, 409);
         assert.equal(third.body.error.code, 'CALL_IN_PROGRESS');
+        // A burst on another lead: every refused start, including those that lost the claim after writing their record,
+        // leaves nothing behind: one call record, one "Call started" on the timeline.
+        const other = (await slow.request('POST', '/v1/leads', { token: a, body: leadBody({ phone: '+12125550199' }) })).body.lead;
+        const burst = await Promise.all(Array.from({ length: 6 }, () => slow.request('POST', `/v1/leads/${other.id}/calls`, { token: a })));
+        assert.deepEqual(burst.map((r) => r.status).sort(), [202, 409, 409, 409, 409, 409]);
+        assert.equal(await slow.database.db.collection('calls').countDocuments({ orgId: o, contactId: other.id }), 1, 'one call record');
+        const shown = (await slow.request('GET', `/v1/leads/${other.id}`, { token: a })).body;
+        assert.equal(shown.calls.length, 1, 'one call in the lead history');
+        assert.equal(shown.timeline.filter((e: { type: string; detail: string | null }) => e.type === 'call' && e.detail === 'Call started').length, 1);
+        await slow.sandbox!.control.idle();
       } finally {
         await slow.close();
       }

@@ -67,6 +67,14 @@ export class CallRepository {
     this.col = db.collection<CallDoc>(COLLECTIONS.calls);
   }
 
+  /** Removes a record whose call was never placed (still queued, no Vapi id): a start refused after it was written. */
+  async discardUnplaced(orgId: string, id: string): Promise<boolean> {
+    const _id = toObjectId(id);
+    if (!_id) return false;
+    const res = await this.col.deleteOne({ _id, orgId, status: 'queued', vapiCallId: null });
+    return res.deletedCount === 1;
+  }
+
   async insert(
     orgId: string,
     call: Pick<CallDoc, 'contactId' | 'createdBy' | 'scoreBefore'> & { webhookSecretEnc?: string | null },

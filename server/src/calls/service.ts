@@ -121,7 +121,8 @@ export class CallService {
         { actor: actorRef(actor) },
       );
     } catch (err) {
-      await this.deps.calls.update(orgId, record.id, { status: 'failed', error: 'Another call to this lead started at the same moment.', endedAt: now });
+      // Refused before anything was dialled: the record never was a call, so it leaves no trace in the lead's history.
+      await this.deps.calls.discardUnplaced(orgId, record.id);
       throw err;
     }
 
