@@ -35,6 +35,15 @@ const lead: Lead = {
   lostBy: null,
   lostAt: null,
   activeCallId: null,
+  lostReason: null,
+  lostNote: null,
+  nextAppointmentAt: '2025-06-10T17:30:00.000Z',
+  nextFollowUpAt: null,
+  nextFollowUpId: null,
+  lastInboundSentiment: 'positive',
+  ownerId: null,
+  ownerName: null,
+  lastCallOutcome: null,
   createdAt: '2025-06-01T09:00:00.000Z',
   updatedAt: '2025-06-04T15:03:00.000Z',
   version: 3,
@@ -92,7 +101,7 @@ describe('wire contracts (core/contracts.ts)', () => {
 
 describe('request contracts (core/requests.ts)', () => {
   it('the list query coerces page numbers from the query string and defaults them', () => {
-    assert.deepEqual(listQuery.parse({ tier: 'hot', page: '2' }), { tier: 'hot', page: 2, pageSize: 20 });
+    assert.deepEqual(listQuery.parse({ tier: 'hot', page: '2' }), { tier: 'hot', page: 2, pageSize: 20, sort: 'score' });
     assert.equal(listQuery.safeParse({ status: 'pending' }).success, false);
   });
 

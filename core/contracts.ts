@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { TIERS } from './tiers.js';
+import { LOST_REASONS } from './workflow.js';
 
 export { TIERS, type Tier } from './tiers.js';
 
@@ -48,6 +49,15 @@ export const consentSchema = z.object({
 });
 export type Consent = z.infer<typeof consentSchema>;
 
+export const lostReasonSchema = z.enum(LOST_REASONS);
+export type { LostReason } from './workflow.js';
+
+/** How a call ended (set by call outcomes, issue 13). */
+export const callOutcomeSchema = z.enum(['answered', 'voicemail', 'no_answer', 'busy', 'failed']);
+export type CallOutcome = z.infer<typeof callOutcomeSchema>;
+
+export const textSentimentSchema = z.enum(['positive', 'neutral', 'negative']);
+
 export const leadSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -72,6 +82,21 @@ export const leadSchema = z.object({
   lostBy: z.string().nullable(),
   lostAt: z.string().nullable(),
   activeCallId: z.string().nullable(),
+  /** Why it was lost (present while lost); `lostNote` is required with `other`. */
+  lostReason: lostReasonSchema.nullable(),
+  lostNote: z.string().nullable(),
+  /** The next scheduled appointment as of the last appointment change (ISO); null = none upcoming then. */
+  nextAppointmentAt: z.string().nullable(),
+  /** The earliest open follow-up's due time (ISO), and its id. */
+  nextFollowUpAt: z.string().nullable(),
+  nextFollowUpId: z.string().nullable(),
+  /** Sentiment of the lead's last inbound text (null: no text yet). */
+  lastInboundSentiment: textSentimentSchema.nullable(),
+  /** Owner (set by owners, issue 13): null = unowned. */
+  ownerId: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  /** The last ended call's outcome (set by call outcomes, issue 13). */
+  lastCallOutcome: callOutcomeSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
@@ -159,7 +184,10 @@ export type Note = z.infer<typeof noteSchema>;
 export const leadEventSchema = z.object({
   id: z.string(),
   contactId: z.string(),
-  type: z.enum(['created', 'status_changed', 'scored', 'note_added', 'call', 'sms', 'sms_inbound', 'opted_out', 'opted_in', 'opt_out_request', 'appointment']),
+  type: z.enum([
+    'created', 'status_changed', 'scored', 'note_added', 'call', 'sms', 'sms_inbound', 'opted_out', 'opted_in', 'opt_out_request', 'appointment',
+    'contact_edited', 'follow_up_scheduled', 'follow_up_done', 'follow_up_snoozed', 'follow_up_deleted',
+  ]),
   from: z.string().nullable(),
   to: z.string().nullable(),
   actor: z.object({ id: z.string(), name: z.string() }).nullable(),
@@ -168,11 +196,32 @@ export const leadEventSchema = z.object({
 });
 export type LeadEvent = z.infer<typeof leadEventSchema>;
 
+/** A follow-up: a dated to-do on a lead (POST /v1/leads/:id/follow-ups). */
+export const followUpSchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  dueAt: z.string(),
+  note: z.string().nullable(),
+  status: z.enum(['open', 'done']),
+  /** Why it exists: scheduled by a person, the revisit offered when marking lost, or a callback from a call (issue 13). */
+  source: z.enum(['manual', 'lost_revisit', 'callback']),
+  createdBy: z.object({ id: z.string(), name: z.string() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  doneAt: z.string().nullable(),
+  doneBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** When the due reminder was pushed (null: not yet; a snooze or a new due time clears it). */
+  remindedAt: z.string().nullable(),
+});
+export type FollowUp = z.infer<typeof followUpSchema>;
+
 export const leadDetailSchema = leadSchema.extend({
   calls: z.array(callSchema),
   appointments: z.array(appointmentSchema),
   notes: z.array(noteSchema),
   timeline: z.array(leadEventSchema),
+  /** Open follow-ups, earliest first (always sent by the server; optional only for older clients' fixtures). */
+  followUps: z.array(followUpSchema).optional(),
   /** What the current user may do next from this status (workflow rules applied on the server). */
   allowedTransitions: z.array(leadStatusSchema),
   canUndoLost: z.boolean(),
@@ -237,6 +286,13 @@ export const sessionInfoSchema = z.object({
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
+/** GET /v1/views: each priority view with its count under the given filters. */
+export const viewCountsSchema = z.object({
+  views: z.array(z.object({ view: z.enum(['call_today', 'this_week', 'nurture', 'revisit_lost']), label: z.string(), count: z.number() })),
+  at: z.string(),
+});
+export type ViewCounts = z.infer<typeof viewCountsSchema>;
+
 /** Socket.io events, server to client (DESIGN.md: Realtime). */
 export interface ServerToClientEvents {
   'lead:updated': (payload: { lead: Lead }) => void;
@@ -244,6 +300,10 @@ export interface ServerToClientEvents {
   'lead:hot': (payload: { lead: Lead }) => void;
   'call:updated': (payload: { call: Call }) => void;
   'sms:updated': (payload: { sms: SmsLog }) => void;
+  /** A follow-up reached its due time (pushed once, by one instance, to the clinic). */
+  'follow-up:due': (payload: { followUp: FollowUp; lead: Lead }) => void;
+  /** An admin deleted the lead: remove it from the board. */
+  'lead:deleted': (payload: { leadId: string }) => void;
   /** Sent just before the server closes a socket whose token has expired: get a new token, reconnect, refetch. */
   'session:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
 }

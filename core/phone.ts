@@ -12,3 +12,23 @@ export const E164_EXAMPLE = '+12125550123';
 
 /** Digits only: the search key, whatever formatting was typed. */
 export const phoneDigits = (value: string): string => value.replace(/\D/g, '');
+
+/** What is wrong with a phone number, as the contact edit (and the invalid-phone guide) explains it. */
+export type PhoneProblem = 'NOT_A_NUMBER' | 'INVALID_COUNTRY' | 'TOO_SHORT' | 'TOO_LONG' | 'INVALID';
+
+/** A sentence a person can act on, naming the value as entered. */
+export function phoneProblemMessage(input: string, problem: PhoneProblem): string {
+  const v = `"${input}"`;
+  switch (problem) {
+    case 'NOT_A_NUMBER':
+      return `${v} is not a phone number: use digits, with the country code, for example ${E164_EXAMPLE}.`;
+    case 'INVALID_COUNTRY':
+      return `${v} has no country code we recognise: start with + and the country code, for example ${E164_EXAMPLE}.`;
+    case 'TOO_SHORT':
+      return `${v} is too short for a phone number: check for missing digits and add the country code, for example ${E164_EXAMPLE}.`;
+    case 'TOO_LONG':
+      return `${v} has too many digits for a phone number: check the digits and the country code, for example ${E164_EXAMPLE}.`;
+    case 'INVALID':
+      return `${v} is not a valid number in its country: check the digits and the country code, for example ${E164_EXAMPLE}.`;
+  }
+}

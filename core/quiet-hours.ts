@@ -28,7 +28,7 @@ function parseHm(value: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-interface Wall {
+export interface Wall {
   y: number;
   mo: number;
   d: number;
@@ -56,7 +56,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function wallClock(ms: number, timeZone: string): Wall {
+export function wallClock(ms: number, timeZone: string): Wall {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -72,7 +72,7 @@ function offsetAt(ms: number, timeZone: string): number {
 }
 
 /** The instant at which the zone's wall clock shows y-mo-d hh:mm (see the module note for gaps and overlaps). */
-function instantOf(y: number, mo: number, d: number, minuteOfDay: number, timeZone: string): number {
+export function instantOf(y: number, mo: number, d: number, minuteOfDay: number, timeZone: string): number {
   const guess = Date.UTC(y, mo - 1, d, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
   const offsets = new Set([offsetAt(guess - DAY, timeZone), offsetAt(guess, timeZone), offsetAt(guess + DAY, timeZone)]);
   const candidates = [...offsets].map((o) => guess - o).sort((a, b) => a - b);

@@ -6,20 +6,38 @@
  */
 import { z } from 'zod';
 import { APPOINTMENT_STATUSES, LEAD_STATUSES, TIERS } from './contracts.js';
+import { BOARD_SORTS } from './board.js';
+import { APPOINTMENT_FILTERS, VIEWS } from './views.js';
+import { LOST_REASONS } from './workflow.js';
+import { FOLLOW_UP_DUE_FILTERS, FOLLOW_UP_NOTE_MAX, REVISIT_MAX_DAYS } from './follow-ups.js';
 
 // ---- Leads (server/src/leads/routes.ts) ----
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'must be a lead id');
 export const idParams = z.object({ id: objectId });
 
-export const listQuery = z.object({
+/** The filters the board, the CSV export and the view counts share (combinable). */
+const boardFilters = {
   tier: z.enum(TIERS).optional(),
   status: z.enum(LEAD_STATUSES).optional(),
   q: z.string().trim().max(100, 'search is at most 100 characters').optional(),
+  /** none: no upcoming appointment; today: an appointment today in the clinic's time zone. */
+  appointment: z.enum(APPOINTMENT_FILTERS, { message: `appointment is one of ${APPOINTMENT_FILTERS.join(', ')}` }).optional(),
+  lostReason: z.enum(LOST_REASONS, { message: `lostReason is one of ${LOST_REASONS.join(', ')}` }).optional(),
+};
+
+export const listQuery = z.object({
+  ...boardFilters,
+  view: z.enum(VIEWS, { message: `view is one of ${VIEWS.join(', ')}` }).optional(),
+  sort: z.enum(BOARD_SORTS, { message: `sort is one of ${BOARD_SORTS.join(', ')}` }).default('score'),
   page: z.coerce.number().int().min(1, 'pages start at 1').max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100, 'at most 100 leads per page').default(20),
 }).strict();
 export type ListQuery = z.infer<typeof listQuery>;
+
+/** GET /v1/views: the counts under the board's other filters. */
+export const viewsQuery = z.object(boardFilters).strict();
+export type ViewsQuery = z.infer<typeof viewsQuery>;
 
 const consent = z.object({
   sms: z.boolean(),
@@ -42,15 +60,83 @@ export const leadInput = z.object({
 });
 export type LeadInput = z.infer<typeof leadInput>;
 
-export const bulkUpsertBody = z.object({ leads: z.array(leadInput).min(1, 'send at least one lead').max(1000, 'at most 1000 leads per request') });
+/** A host-CRM row of PUT /v1/leads: `updatedAt` is when the host last changed the contact (see docs/api.md). */
+export const bulkLeadInput = leadInput.extend({ updatedAt: z.iso.datetime({ offset: true }).optional() });
 
+export const bulkUpsertBody = z.object({
+  leads: z.array(bulkLeadInput).min(1, 'send at least one lead').max(1000, 'at most 1000 leads per request'),
+  /** Re-create leads an admin deleted (otherwise rows matching a deleted lead are skipped and reported). */
+  restoreDeleted: z.boolean().optional(),
+});
+export type BulkLeadInput = z.infer<typeof bulkLeadInput>;
+
+/** The contact fields a person may edit on the board (PATCH /v1/leads/:id { contact }). */
+export const contactEdit = z
+  .object({
+    name: z.string().trim().min(1, 'a name is required').max(200),
+    phone: z.string().trim().min(1, 'a phone number is required').max(40),
+    email: z.email('must be an email address').max(320).nullable(),
+    services: z.array(z.string().trim().min(1).max(80)).max(50),
+    timezone: z.string().max(64).nullable(),
+    consent: consent.nullable(),
+    externalId: z.string().trim().min(1).max(200),
+  })
+  .partial()
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, 'give at least one contact field to change');
+export type ContactEdit = z.infer<typeof contactEdit>;
+
+/**
+ * PATCH /v1/leads/:id: a status change, a contact edit, or both in one version-checked write. Marking lost needs a
+ * `lostReason` (and `lostNote` with `other`); `revisitInDays` schedules the revisit follow-up.
+ */
 export const statusChangeBody = z
   .object({
-    status: z.enum(LEAD_STATUSES),
+    status: z.enum(LEAD_STATUSES).optional(),
     expectedStatus: z.enum(LEAD_STATUSES).optional(),
     expectedVersion: z.number().int().min(0).optional(),
+    lostReason: z.enum(LOST_REASONS, { message: `lostReason is one of ${LOST_REASONS.join(', ')}` }).optional(),
+    lostNote: z.string().trim().min(1).max(FOLLOW_UP_NOTE_MAX).optional(),
+    revisitInDays: z.number().int().min(1).max(REVISIT_MAX_DAYS, `revisit at most ${REVISIT_MAX_DAYS} days ahead`).optional(),
+    contact: contactEdit.optional(),
+  })
+  .strict()
+  .refine((b) => b.status !== undefined || b.contact !== undefined, { message: 'give a status or contact fields to change', path: ['status'] })
+  .refine((b) => b.contact === undefined || b.expectedVersion !== undefined, {
+    message: 'a contact edit carries the version of the lead it was made on (expectedVersion)',
+    path: ['expectedVersion'],
+  });
+export type LeadPatchBody = z.infer<typeof statusChangeBody>;
+
+// ---- Follow-ups (server/src/leads/follow-up-routes.ts) ----
+
+export const followUpIdParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'must be a follow-up id') });
+
+const followUpNote = z.string().trim().max(FOLLOW_UP_NOTE_MAX, `at most ${FOLLOW_UP_NOTE_MAX} characters`);
+
+export const followUpCreateBody = z
+  .object({ dueAt: z.iso.datetime({ offset: true, message: 'dueAt is an ISO date-time with its offset' }), note: followUpNote.nullable().optional() })
+  .strict();
+
+export const followUpPatchBody = z
+  .object({
+    /** true marks it done (false reopens it). */
+    done: z.boolean().optional(),
+    /** A new due time: a snooze (the reminder is pushed again then). */
+    dueAt: z.iso.datetime({ offset: true, message: 'dueAt is an ISO date-time with its offset' }).optional(),
+    note: followUpNote.nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'give done, dueAt or note');
+
+export const followUpListQuery = z
+  .object({
+    due: z.enum(FOLLOW_UP_DUE_FILTERS, { message: `due is one of ${FOLLOW_UP_DUE_FILTERS.join(', ')}` }).optional(),
+    leadId: objectId.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(100),
   })
   .strict();
+export type FollowUpListQuery = z.infer<typeof followUpListQuery>;
 
 export const noteBody = z.object({ body: z.string().trim().min(1, 'the note is empty').max(5000, 'at most 5000 characters') }).strict();
 

@@ -48,3 +48,21 @@ export const STATUS_LABELS: Record<LeadStatus, string> = {
 export function statusAfterTouch(current: LeadStatus): LeadStatus | null {
   return current === 'new' ? 'contacted' : null;
 }
+
+/**
+ * Why a lead was lost (the guide's four, or other with a note). A person marking a lead lost gives one; `other` needs
+ * a note. Kept on the lead (`lostReason`, `lostNote`) until the lead is reverted, and filterable (`lostReason=`).
+ */
+export const LOST_REASONS = ['price', 'competitor', 'no_response', 'not_ready', 'other'] as const;
+export type LostReason = (typeof LOST_REASONS)[number];
+
+export const LOST_REASON_LABELS: Record<LostReason, string> = {
+  price: 'Price',
+  competitor: 'Went to a competitor',
+  no_response: 'No response after several attempts',
+  not_ready: 'Not ready now',
+  other: 'Other',
+};
+
+/** The revisit the Lost dialog offers ("revisit in 90 days"): a follow-up that many days ahead. */
+export const DEFAULT_REVISIT_DAYS = 90;

@@ -14,7 +14,10 @@ import { OrganizationCache } from './orgs/service.js';
 import { ContactRepository } from './leads/repository.js';
 import { AppointmentRepository, LeadEventRepository, NoteRepository } from './leads/timeline-repository.js';
 import { LeadService } from './leads/service.js';
-import { leadRoutes } from './leads/routes.js';
+import { followUpRoutes, leadRoutes } from './leads/routes.js';
+import { FollowUpRepository } from './leads/follow-up-repository.js';
+import { FollowUpService } from './leads/follow-ups.js';
+import { LeadDeletionRepository } from './leads/deletion-repository.js';
 import { CallRepository } from './calls/repository.js';
 import { WebhookReceipts } from './calls/receipts.js';
 import { CallService } from './calls/service.js';
@@ -69,16 +72,19 @@ export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'l
     sms: new SmsRepository(db),
     agents: new AgentRepository(db),
     integrations: new IntegrationRepository(db),
+    followUps: new FollowUpRepository(db),
+    deletion: new LeadDeletionRepository(db),
   };
   const orgCache = new OrganizationCache(repos.orgs);
   const providers = new ProviderFactory(deps.telephony, repos.integrations);
   const receipts = new WebhookReceipts(db);
   const changes = new LeadChanges({ contacts: repos.contacts, events: repos.events, broadcaster, logger, now });
-  const leads = new LeadService({ ...repos, changes, broadcaster, now });
+  const followUps = new FollowUpService({ ...repos, changes, broadcaster, logger, now });
+  const leads = new LeadService({ ...repos, changes, followUpService: followUps, broadcaster, now });
   const calls = new CallService({ ...repos, changes, providers, receipts, broadcaster, logger, now });
   const sms = new SmsService({ ...repos, changes, providers, broadcaster, logger, now });
   const settings = new SettingsService({ ...repos, orgCache, providers, logger });
-  return { repos, orgCache, providers, changes, leads, calls, sms, settings, now };
+  return { repos, orgCache, providers, changes, leads, followUps, calls, sms, settings, now };
 }
 
 /**
@@ -155,6 +161,7 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
   const privateRouters = [
     sessionRoutes({ telephonyStatus: (orgId) => core.settings.telephonyStatus(orgId) }),
     leadRoutes(leads),
+    followUpRoutes(core.followUps),
     callRoutes(core.calls),
     smsRoutes(core.sms),
     settingsRoutes(core.settings),

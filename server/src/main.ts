@@ -148,6 +148,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (running) return;
     running = (async () => {
       try {
+        // Due follow-up reminders (follow-up:due), each claimed once across instances (server/src/leads/follow-ups.ts).
+        await context.followUps.remindDue();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'follow-up reminders failed');
+      }
+      try {
+        await context.changes.flushTimelines();
         await context.sms.sendDue();
         await context.calls.reconcile();
       } catch (err) {

@@ -126,8 +126,9 @@ export class CallService {
       throw err;
     }
 
+    let placed: Awaited<ReturnType<typeof placeCall>>;
     try {
-      const placed = await placeCall(vapi, {
+      placed = await placeCall(vapi, {
         assistantId: agent.vapiAssistantId,
         phoneNumberId: twilio.vapiPhoneNumberId,
         customer: { number: lead.phone, name: lead.name },
@@ -135,10 +136,6 @@ export class CallService {
         callId,
         variableValues: agentVariableValues({ leadName: lead.name, services: lead.services, clinicName: actor.org.name, clinicPhone: twilio.phoneNumber }),
       });
-      const updated = await this.deps.calls.update(orgId, record.id, { vapiCallId: placed.vapiCallId });
-      const call = toCall(updated ?? record);
-      this.deps.broadcaster.publish(orgId, 'call:updated', { call });
-      return call;
     } catch (err) {
       const reason =
         err instanceof VapiProviderError
@@ -150,6 +147,22 @@ export class CallService {
       await this.finish(orgId, record, { status: 'failed', error: reason, endedReason: 'provider-error' });
       throw badGateway('CALL_PROVIDER_FAILED', `${reason} Nothing was dialled; try again in a minute.`, { callId });
     }
+    // From here the call is real: a database failure must not be reported as a failed call (a retry would dial twice).
+    // Vapi's id is recorded with retries; if the database still refuses, the call's own webhooks carry our call id in
+    // their metadata and stamp it (recordFor), so the answer stays 202.
+    let updated: CallRecord | null = null;
+    for (let attempt = 0; attempt < 3 && !updated; attempt++) {
+      try {
+        updated = await this.deps.calls.update(orgId, record.id, { vapiCallId: placed.vapiCallId });
+        break;
+      } catch (err) {
+        if (attempt === 2) this.deps.logger.error({ callId, err: (err as Error).message }, 'the placed call\'s Vapi id was not saved; its webhooks will record it');
+        else await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+    const call = toCall(updated ?? { ...record, vapiCallId: placed.vapiCallId });
+    this.deps.broadcaster.publish(orgId, 'call:updated', { call });
+    return call;
   }
 
   /** The record a webhook speaks of: by Vapi's id, or by our own id in the metadata when the webhook beat placeCall's reply. */

@@ -1,5 +1,5 @@
 import type { Db, IndexDescription } from 'mongodb';
-import { BOARD_ORDER } from '../../../core/board.js';
+import { BOARD_ORDER, SORT_ORDERS } from '../../../core/board.js';
 
 /** Every collection the product uses, named in one place. */
 export const COLLECTIONS = {
@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   integrations: 'integrations',
   agents: 'agents',
   webhookReceipts: 'webhook_receipts',
+  followUps: 'follow_ups',
+  deletedLeads: 'deleted_leads',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -39,6 +41,16 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { name: 'board_status', key: { orgId: 1, leadStatus: 1, ...BOARD_ORDER } },
     { name: 'org_externalId', key: { orgId: 1, externalId: 1 }, unique: true, partialFilterExpression: { externalId: { $type: 'string' } } },
     { name: 'org_phone', key: { orgId: 1, phone: 1 } },
+    // Leads whose timeline entries still wait in their outbox (leads/changes.ts flush job); only those carry the field.
+    { name: 'timeline_pending', key: { timelinePendingSince: 1 }, sparse: true },
+    // The other sorts of GET /v1/leads?sort= (core/board.ts), and each priority view's entry instant (core/views.ts):
+    // a view's page walks its sort's index; its count is a range on its own index.
+    { name: 'board_last_contact', key: { orgId: 1, ...SORT_ORDERS.last_contact } },
+    { name: 'board_newest', key: { orgId: 1, ...SORT_ORDERS.newest } },
+    { name: 'board_follow_up', key: { orgId: 1, ...SORT_ORDERS.follow_up } },
+    { name: 'view_call_today', key: { orgId: 1, callTodayFrom: 1 } },
+    { name: 'view_this_week', key: { orgId: 1, thisWeekFrom: 1 } },
+    { name: 'view_nurture', key: { orgId: 1, nurtureFrom: 1 } },
   ],
   calls: [
     { name: 'vapiCallId', key: { vapiCallId: 1 }, unique: true, partialFilterExpression: { vapiCallId: { $type: 'string' } } },
@@ -68,6 +80,18 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { name: 'webhookSecretHash', key: { webhookSecretHash: 1 }, partialFilterExpression: { webhookSecretHash: { $type: 'string' } } },
   ],
   webhook_receipts: [{ name: 'provider_key', key: { provider: 1, key: 1 }, unique: true }],
+  follow_ups: [
+    // A lead's open follow-ups, earliest first (its next one, the detail); GET /v1/follow-ups?due= over the clinic.
+    { name: 'org_contact_status_due', key: { orgId: 1, contactId: 1, status: 1, dueAt: 1 } },
+    { name: 'org_status_due', key: { orgId: 1, status: 1, dueAt: 1 } },
+    // The reminder job, across clinics: open, not yet reminded, due first (claimed once with findOneAndUpdate).
+    { name: 'reminder_due', key: { status: 1, remindedAt: 1, dueAt: 1 } },
+  ],
+  // Tombstones of deleted leads: the host's bulk upsert does not bring them back unless asked (docs/api.md).
+  deleted_leads: [
+    { name: 'org_externalId', key: { orgId: 1, externalId: 1 } },
+    { name: 'org_phone', key: { orgId: 1, phone: 1 } },
+  ],
 };
 
 /** Creates every declared index; run at start-up (idempotent). */

@@ -1,4 +1,5 @@
 import type { Context, Next } from 'koa';
+import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import type { Logger } from '../log.js';
 
 /** A failure a caller can act on: a stable code, an HTTP status, and a message meant for a person. */
@@ -48,7 +49,7 @@ export function errorMiddleware(logger: Logger) {
       if (known) {
         ctx.status = known.status;
         const retryAfter = (known.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-        if (known.status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
+        if ((known.status === 429 || known.status === 503) && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
         ctx.body = { error: { code: known.code, message: known.message, ...(known.details !== undefined ? { details: known.details } : {}), requestId } };
         if (isServerFault(known.status)) logger.error({ requestId, code: known.code, err: describe(err) }, 'request failed');
         return;
@@ -67,8 +68,22 @@ export function isServerFault(status: number): boolean {
   return status >= 500 && status !== 501;
 }
 
+/** Database failures that say "not now" rather than "wrong": shutdown, failover, network, timeouts, write conflicts. */
+const TRANSIENT_DB_CODES = new Set([6, 7, 50, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+export function isTransientDatabaseError(err: unknown): boolean {
+  if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
+  if (!(err instanceof MongoError)) return false;
+  return (typeof err.code === 'number' && TRANSIENT_DB_CODES.has(err.code)) || err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('TransientTransactionError');
+}
+
 function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
+  if (isTransientDatabaseError(err)) {
+    return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database did not complete this request. Check the lead and try again in a moment.', {
+      retryAfterSeconds: 1,
+    });
+  }
   const e = err as { status?: number; statusCode?: number; expose?: boolean; type?: string; message?: string };
   const status = e?.status ?? e?.statusCode;
   // Koa's own http-errors (body parser: too large, malformed JSON, unsupported type).

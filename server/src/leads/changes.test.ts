@@ -28,7 +28,7 @@ describe('the one lead-change path', () => {
     (await server.request('POST', '/v1/leads', { token: agent, body: leadBody({ name: 'Lena Late', phone: `+1212555${String(4100 + ++counter)}`, timezone: daytimeZone }) })).body.lead;
   const detail = async (id: string) => (await server.request('GET', `/v1/leads/${id}`, { token: agent })).body;
   const setStatus = async (id: string, status: string) => {
-    const res = await server.request('PATCH', `/v1/leads/${id}`, { token: agent, body: { status } });
+    const res = await server.request('PATCH', `/v1/leads/${id}`, { token: agent, body: { status, ...(status === 'lost' ? { lostReason: 'no_response' } : {}) } });
     assert.equal(res.status, 200, res.text);
     return res.body.lead;
   };

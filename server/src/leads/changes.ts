@@ -5,7 +5,11 @@ import { AppError } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import type { Broadcaster, EventName, EventPayload } from '../realtime/broadcaster.js';
 import type { ContactRepository, ContactSet } from './repository.js';
-import type { LeadEventRepository } from './timeline-repository.js';
+import type { LeadEventDoc, LeadEventRepository } from './timeline-repository.js';
+import { ObjectId } from 'mongodb';
+
+/** How long a change's own copy of its timeline entries gets before the flush job copies them instead. */
+const OUTBOX_GRACE_MS = 2_000;
 
 /** Who made a change, as the timeline shows it. */
 export interface ChangeActor {
@@ -86,26 +90,60 @@ export class LeadChanges {
         throw new AppError(422, 'INVALID_TRANSITION', `A ${current.leadStatus} lead cannot be moved to ${to}.`, { from: current.leadStatus, to });
       }
       const now = this.deps.now();
-      const lead = await this.deps.contacts.update(orgId, leadId, { set: change.set, expect: { version: current.version } }, now);
+      const entries = this.entriesOf(orgId, current, change, opts.actor, now);
+      // The change and its timeline entries are one atomic write (the entries wait in the lead's outbox), so a failure
+      // after it can delay the timeline but never lose it: they are copied now, or by the flush job.
+      const lead = await this.deps.contacts.update(orgId, leadId, { set: change.set, expect: { version: current.version }, outbox: entries }, now);
       if (!lead) {
         if (opts.expect) return { kind: 'stale', lead: (await this.deps.contacts.findById(orgId, leadId)) ?? current };
         continue;
       }
-      await this.record(orgId, lead, current, change, opts.actor, now);
+      await this.copyTimeline(orgId, leadId, entries);
+      this.publish(orgId, lead, current, change);
       return { kind: 'changed', lead, previous: current };
     }
     this.deps.logger.error({ orgId, leadId, attempts, actor: opts.actor.id }, 'lead change gave up: the lead kept changing');
     throw new LeadChangeConflictError(leadId, attempts);
   }
 
-  private async record(orgId: string, lead: Lead, previous: Lead, change: ChangePlan, actor: ChangeActor, at: Date): Promise<void> {
+  /** The timeline entries of a change, with their own ids (so copying them twice writes them once). */
+  private entriesOf(orgId: string, current: Lead, change: ChangePlan, actor: ChangeActor, at: Date): LeadEventDoc[] {
     const entries: ChangeEvent[] = [...(change.events ?? [])];
-    if (previous.leadStatus !== lead.leadStatus) {
-      entries.push({ type: 'status_changed', from: previous.leadStatus, to: lead.leadStatus, detail: change.statusDetail ?? null });
+    const to = change.set.leadStatus;
+    if (to !== undefined && to !== current.leadStatus) {
+      entries.push({ type: 'status_changed', from: current.leadStatus, to, detail: change.statusDetail ?? null });
     }
-    for (const e of entries) {
-      await this.deps.events.add(orgId, { contactId: lead.id, type: e.type, from: e.from ?? null, to: e.to ?? null, actor, detail: e.detail ?? null, at });
+    return entries.map((e) => ({ _id: new ObjectId(), orgId, contactId: current.id, type: e.type, from: e.from ?? null, to: e.to ?? null, actor, detail: e.detail ?? null, at }));
+  }
+
+  /** Copies a change's entries to lead_events and out of the outbox; on a database failure the flush job does it later. */
+  private async copyTimeline(orgId: string, leadId: string, entries: LeadEventDoc[]): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      await this.deps.events.addOnce(entries);
+      await this.deps.contacts.clearTimelineOutbox(orgId, leadId, entries.map((e) => e._id));
+    } catch (err) {
+      this.deps.logger.warn({ orgId, leadId, err: (err as Error).message }, 'timeline entries wait in the lead outbox for the flush job');
     }
+  }
+
+  /**
+   * The flush job: copies timeline entries still waiting in outboxes (a failure right after their change) to lead_events.
+   * Safe on every instance at once: copying is idempotent. Returns how many leads it cleared.
+   */
+  async flushTimelines(limit = 200): Promise<number> {
+    const waiting = await this.deps.contacts.withPendingTimeline(new Date(this.deps.now().getTime() - OUTBOX_GRACE_MS), limit);
+    let cleared = 0;
+    for (const doc of waiting) {
+      const entries = doc.timelineOutbox ?? [];
+      await this.deps.events.addOnce(entries);
+      await this.deps.contacts.clearTimelineOutbox(doc.orgId, doc._id, entries.map((e) => e._id));
+      cleared++;
+    }
+    return cleared;
+  }
+
+  private publish(orgId: string, lead: Lead, previous: Lead, change: ChangePlan): void {
     this.deps.broadcaster.publish(orgId, 'lead:updated', { lead });
     for (const extra of change.publish?.(lead, previous) ?? []) this.deps.broadcaster.publish(orgId, extra.event, extra.payload as never);
     if (crossedIntoHot(previous.leadScore, lead.leadScore)) this.deps.broadcaster.publish(orgId, 'lead:hot', { lead });

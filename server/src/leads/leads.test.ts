@@ -338,7 +338,7 @@ describe('leads API', () => {
       assert.equal(back.body.error.code, 'INVALID_TRANSITION');
       assert.deepEqual(back.body.error.details.allowed, ['booked', 'converted', 'lost']);
       await server.request('PATCH', `/v1/leads/${lead.id}`, { token: agentA, body: { status: 'converted' } });
-      const out = await server.request('PATCH', `/v1/leads/${lead.id}`, { token: agentA, body: { status: 'lost' } });
+      const out = await server.request('PATCH', `/v1/leads/${lead.id}`, { token: agentA, body: { status: 'lost', lostReason: 'no_response' } });
       assert.equal(out.status, 422);
     });
 
@@ -355,7 +355,7 @@ describe('leads API', () => {
       const lead = await create(agentA, { name: 'Race Rita', phone: '+12125550203' });
       const results = await Promise.all(
         (['contacted', 'qualified', 'booked', 'lost', 'contacted', 'booked'] as const).map((status) =>
-          server.request('PATCH', `/v1/leads/${lead.id}`, { token: agentA, body: { status, expectedStatus: 'new' } }),
+          server.request('PATCH', `/v1/leads/${lead.id}`, { token: agentA, body: { status, expectedStatus: 'new', ...(status === 'lost' ? { lostReason: 'price' } : {}) } }),
         ),
       );
       const codes = results.map((r) => r.status).sort();
@@ -367,7 +367,7 @@ describe('leads API', () => {
 
     it('then who marked a lead lost can undo it within 10 seconds, and an agent cannot after', async () => {
       const lead = await create(agentA, { name: 'Lost Lou', phone: '+12125550204', leadStatus: 'contacted' });
-      await server.request('PATCH', `/v1/leads/${lead.id}`, { token: agentA, body: { status: 'lost' } });
+      await server.request('PATCH', `/v1/leads/${lead.id}`, { token: agentA, body: { status: 'lost', lostReason: 'no_response' } });
       const detail = await server.request('GET', `/v1/leads/${lead.id}`, { token: agentA });
       assert.equal(detail.body.canUndoLost, true);
       const other = await server.token(orgA, { id: 'u-other', name: 'Other Agent', role: 'agent' });
@@ -387,7 +387,7 @@ describe('leads API', () => {
         const agent = await clockServer.token(orgId, { id: 'a', role: 'agent' });
         const admin = await clockServer.token(orgId, { id: 'b', role: 'admin' });
         const created = (await clockServer.request('POST', '/v1/leads', { token: agent, body: leadBody({ leadStatus: 'qualified' }) })).body.lead;
-        await clockServer.request('PATCH', `/v1/leads/${created.id}`, { token: agent, body: { status: 'lost' } });
+        await clockServer.request('PATCH', `/v1/leads/${created.id}`, { token: agent, body: { status: 'lost', lostReason: 'no_response' } });
         const late = await clockServer.request('POST', `/v1/leads/${created.id}/revert`, { token: agent });
         assert.equal(late.status, 403, 'the clock has moved past the 10 s undo window');
         const revert = await clockServer.request('POST', `/v1/leads/${created.id}/revert`, { token: admin });

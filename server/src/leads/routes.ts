@@ -2,8 +2,22 @@ import Router from '@koa/router';
 import { auth, requireAdmin } from '../auth/middleware.js';
 import { validate } from '../http/validate.js';
 import { csvStream } from './csv.js';
-import { appointmentsBody, bulkUpsertBody, idParams, leadInput, listQuery, noteBody, statusChangeBody } from './schema.js';
+import {
+  appointmentsBody,
+  bulkUpsertBody,
+  followUpCreateBody,
+  followUpIdParams,
+  followUpListQuery,
+  followUpPatchBody,
+  idParams,
+  leadInput,
+  listQuery,
+  noteBody,
+  statusChangeBody,
+  viewsQuery,
+} from './schema.js';
 import type { LeadService } from './service.js';
+import type { FollowUpService } from './follow-ups.js';
 
 /** Thin handlers: parse, call the service, shape the reply. */
 export function leadRoutes(leads: LeadService): Router {
@@ -11,16 +25,21 @@ export function leadRoutes(leads: LeadService): Router {
 
   router.get('/leads', async (ctx) => {
     const query = validate(listQuery, ctx.query, 'query');
-    ctx.body = await leads.list(auth(ctx).orgId, query);
+    ctx.body = await leads.list(auth(ctx), query);
+  });
+
+  router.get('/views', async (ctx) => {
+    const query = validate(viewsQuery, ctx.query, 'query');
+    ctx.body = await leads.viewCounts(auth(ctx), query);
   });
 
   router.get('/leads.csv', async (ctx) => {
     const query = validate(listQuery, ctx.query, 'query');
-    const { orgId } = auth(ctx);
+    const actor = auth(ctx);
     const stamp = new Date().toISOString().slice(0, 10);
     ctx.set('Content-Type', 'text/csv; charset=utf-8');
     ctx.set('Content-Disposition', `attachment; filename="leads-${stamp}.csv"`);
-    ctx.body = csvStream(leads.exportCursor(orgId, query));
+    ctx.body = csvStream(leads.exportCursor(actor, query));
   });
 
   router.post('/leads', async (ctx) => {
@@ -31,7 +50,7 @@ export function leadRoutes(leads: LeadService): Router {
 
   router.put('/leads', requireAdmin, async (ctx) => {
     const body = validate(bulkUpsertBody, ctx.request.body, 'lead list');
-    ctx.body = await leads.bulkUpsert(auth(ctx), body.leads);
+    ctx.body = await leads.bulkUpsert(auth(ctx), body.leads, { restoreDeleted: body.restoreDeleted });
   });
 
   router.get('/leads/:id', async (ctx) => {
@@ -41,8 +60,13 @@ export function leadRoutes(leads: LeadService): Router {
 
   router.patch('/leads/:id', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'lead id');
-    const body = validate(statusChangeBody, ctx.request.body, 'status change');
-    ctx.body = { lead: await leads.changeStatus(auth(ctx), id, body) };
+    const body = validate(statusChangeBody, ctx.request.body, 'lead change');
+    ctx.body = { lead: await leads.patch(auth(ctx), id, body) };
+  });
+
+  router.delete('/leads/:id', requireAdmin, async (ctx) => {
+    const { id } = validate(idParams, ctx.params, 'lead id');
+    ctx.body = await leads.delete(auth(ctx), id);
   });
 
   router.post('/leads/:id/revert', async (ctx) => {
@@ -60,6 +84,37 @@ export function leadRoutes(leads: LeadService): Router {
   router.put('/appointments', requireAdmin, async (ctx) => {
     const body = validate(appointmentsBody, ctx.request.body, 'appointment list');
     ctx.body = { items: await leads.upsertAppointments(auth(ctx), body.appointments) };
+  });
+
+  return router;
+}
+
+/** Follow-ups: schedule on a lead, list the clinic's (due overdue / today / upcoming), done, snooze, edit, delete. */
+export function followUpRoutes(followUps: FollowUpService): Router {
+  const router = new Router();
+
+  router.post('/leads/:id/follow-ups', async (ctx) => {
+    const { id } = validate(idParams, ctx.params, 'lead id');
+    const body = validate(followUpCreateBody, ctx.request.body, 'follow-up');
+    ctx.status = 201;
+    ctx.body = { followUp: await followUps.schedule(auth(ctx), id, body) };
+  });
+
+  router.get('/follow-ups', async (ctx) => {
+    const query = validate(followUpListQuery, ctx.query, 'query');
+    ctx.body = await followUps.list(auth(ctx), query);
+  });
+
+  router.patch('/follow-ups/:id', async (ctx) => {
+    const { id } = validate(followUpIdParams, ctx.params, 'follow-up id');
+    const body = validate(followUpPatchBody, ctx.request.body, 'follow-up change');
+    ctx.body = { followUp: await followUps.update(auth(ctx), id, body) };
+  });
+
+  router.delete('/follow-ups/:id', async (ctx) => {
+    const { id } = validate(followUpIdParams, ctx.params, 'follow-up id');
+    await followUps.delete(auth(ctx), id);
+    ctx.status = 204;
   });
 
   return router;

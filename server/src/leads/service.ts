@@ -1,16 +1,24 @@
-import type { EmbedUser, Lead, LeadDetail, LeadPage, LeadStatus, Note, Appointment } from '../../../core/contracts.js';
-import { conflict, notFound, unprocessable, forbidden } from '../http/errors.js';
+import type { EmbedUser, Lead, LeadDetail, LeadPage, LeadStatus, Note, Appointment, ViewCounts } from '../../../core/contracts.js';
+import { badRequest, conflict, notFound, unprocessable, forbidden } from '../http/errors.js';
 import type { Broadcaster } from '../realtime/broadcaster.js';
 import type { Organization } from '../orgs/repository.js';
 import type { CallRepository } from '../calls/repository.js';
-import { normalisePhone } from './phone.js';
+import { normalisePhone, phoneProblem } from './phone.js';
 import { DuplicateKeyError } from '../db/plain.js';
-import type { ChangeResult, LeadChanges } from './changes.js';
-import { DETAIL_LIMITS } from '../../../core/board.js';
-import type { BoardFilter, ContactRepository, NewContact } from './repository.js';
+import type { ChangeEvent, ChangeResult, LeadChanges } from './changes.js';
+import { DETAIL_LIMITS, type BoardSort } from '../../../core/board.js';
+import { EDITABLE_CONTACT_FIELDS, type BoardClock, type BoardFilter, type ContactRepository, type ContactSet, type EditableContactField, type NewContact } from './repository.js';
 import type { AppointmentRepository, LeadEventRepository, NoteRepository } from './timeline-repository.js';
-import type { LeadInput, ListQuery } from './schema.js';
-import { allowedTransitions, canTransition, revertRight, STATUS_LABELS } from '../../../core/workflow.js';
+import type { BulkLeadInput, ContactEdit, LeadInput, LeadPatchBody, ListQuery, ViewsQuery } from './schema.js';
+import { allowedTransitions, canTransition, LOST_REASON_LABELS, LOST_REASONS, revertRight, STATUS_LABELS } from '../../../core/workflow.js';
+import { VIEW_LABELS, VIEWS } from '../../../core/views.js';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../../core/quiet-hours.js';
+import { atLocalTime } from '../../../core/clinic-time.js';
+import { FOLLOW_UP_MORNING } from '../../../core/follow-ups.js';
+import { phoneProblemMessage } from '../../../core/phone.js';
+import type { FollowUpService } from './follow-ups.js';
+import type { FollowUpRepository } from './follow-up-repository.js';
+import type { LeadDeletionRepository } from './deletion-repository.js';
 
 export interface LeadServiceDeps {
   changes: LeadChanges;
@@ -19,9 +27,25 @@ export interface LeadServiceDeps {
   notes: NoteRepository;
   appointments: AppointmentRepository;
   calls: CallRepository;
+  followUps: FollowUpRepository;
+  followUpService: FollowUpService;
+  deletion: LeadDeletionRepository;
   broadcaster: Broadcaster;
   now: () => Date;
 }
+
+/** The clinic's zone for its calendar days (views, appointment today, follow-up times). */
+export const clinicZone = (org: Organization): string => (isTimeZone(org.timezone) ? org.timezone : DEFAULT_TIME_ZONE);
+
+const CONTACT_FIELD_LABELS: Record<EditableContactField, string> = {
+  name: 'name',
+  phone: 'phone',
+  email: 'email',
+  services: 'services',
+  timezone: 'time zone',
+  consent: 'consent',
+  externalId: 'CRM id',
+};
 
 export interface Actor {
   orgId: string;
@@ -33,13 +57,25 @@ export interface Actor {
 export class LeadService {
   constructor(private readonly deps: LeadServiceDeps) {}
 
-  async list(orgId: string, q: ListQuery): Promise<LeadPage> {
-    const { items, total } = await this.deps.contacts.page(orgId, q, q.page, q.pageSize);
+  private clock(actor: Actor): BoardClock {
+    return { now: this.deps.now(), timeZone: clinicZone(actor.org) };
+  }
+
+  /** A page of the board: filters (tier, status, q, appointment, lostReason), a view, a sort (core/board.ts, core/views.ts). */
+  async list(actor: Actor, q: ListQuery): Promise<LeadPage> {
+    const { items, total } = await this.deps.contacts.page(actor.orgId, q, q.page, q.pageSize, this.clock(actor));
     return { items, page: q.page, pageSize: q.pageSize, total, totalPages: Math.max(1, Math.ceil(total / q.pageSize)) };
   }
 
-  exportCursor(orgId: string, filter: BoardFilter) {
-    return this.deps.contacts.exportCursor(orgId, filter);
+  exportCursor(actor: Actor, filter: BoardFilter & { sort?: BoardSort }) {
+    return this.deps.contacts.exportCursor(actor.orgId, filter, this.clock(actor));
+  }
+
+  /** GET /v1/views: each priority view's count under the other filters, at one instant. */
+  async viewCounts(actor: Actor, q: ViewsQuery): Promise<ViewCounts> {
+    const clock = this.clock(actor);
+    const counts = await Promise.all(VIEWS.map((view) => this.deps.contacts.count(actor.orgId, { ...q, view }, clock)));
+    return { views: VIEWS.map((view, i) => ({ view, label: VIEW_LABELS[view], count: counts[i]! })), at: clock.now.toISOString() };
   }
 
   async get(orgId: string, id: string): Promise<Lead> {
@@ -50,11 +86,12 @@ export class LeadService {
 
   async detail(actor: Actor, id: string): Promise<LeadDetail> {
     const lead = await this.get(actor.orgId, id);
-    const [calls, appointments, notes, timeline] = await Promise.all([
+    const [calls, appointments, notes, timeline, followUps] = await Promise.all([
       this.deps.calls.forLead(actor.orgId, id, DETAIL_LIMITS.calls),
       this.deps.appointments.forLead(actor.orgId, id),
       this.deps.notes.forLead(actor.orgId, id),
       this.deps.events.forLead(actor.orgId, id),
+      this.deps.followUpService.openForLead(actor.orgId, id),
     ]);
     const right = revertRight(lead, actor.user, this.deps.now());
     return {
@@ -63,6 +100,7 @@ export class LeadService {
       appointments,
       notes,
       timeline,
+      followUps,
       allowedTransitions: allowedTransitions(lead.leadStatus),
       canUndoLost: right === 'undo',
       canRevertLost: right === 'admin',
@@ -117,8 +155,10 @@ export class LeadService {
   /**
    * Bulk upsert from the host CRM, matched by externalId when given, else by the normalised phone. The host owns the
    * contact fields (name, phone, email, services, consent); the workflow and scoring fields it sends only seed new leads.
+   * A contact field a person edited on the board after the row's `updatedAt` (or at all, for a row without one) is kept
+   * and reported in `kept`; a row naming a deleted lead is skipped (`skipped`) unless `restoreDeleted` (docs/api.md).
    */
-  async bulkUpsert(actor: Actor, inputs: LeadInput[]): Promise<{ created: number; updated: number; items: Lead[] }> {
+  async bulkUpsert(actor: Actor, inputs: BulkLeadInput[], opts: { restoreDeleted?: boolean } = {}) {
     const rows = inputs.map((input) => {
       const insert = this.contactFields(actor.org, input);
       const set: Partial<NewContact> = {
@@ -133,38 +173,135 @@ export class LeadService {
       if (input.consent !== undefined) set.consent = insert.consent;
       if (input.timezone !== undefined) set.timezone = insert.timezone;
       const key = input.externalId ? { externalId: input.externalId } : { phone: insert.phone };
-      return { key, set, insert };
+      return { key, set, insert, hostUpdatedAt: input.updatedAt ? new Date(input.updatedAt) : undefined };
     });
-    const result = await this.deps.contacts.upsertMany(actor.orgId, rows, this.deps.now());
+    const { deletion } = this.deps;
+    const isDeleted = opts.restoreDeleted
+      ? async (key: { externalId: string } | { phone: string }) => {
+          await deletion.clear(actor.orgId, key);
+          return false;
+        }
+      : (key: { externalId: string } | { phone: string }) => deletion.isDeleted(actor.orgId, key);
+    const result = await this.deps.contacts.upsertMany(actor.orgId, rows, this.deps.now(), { isDeleted });
     for (const lead of result.items) this.deps.broadcaster.publish(actor.orgId, 'lead:updated', { lead });
     return result;
   }
 
+  /** A contact edit, validated and normalised: the fields to store, or a 400 naming what is wrong. */
+  private contactSet(org: Organization, edit: ContactEdit): { set: ContactSet; fields: EditableContactField[] } {
+    const set: ContactSet = {};
+    if (edit.name !== undefined) Object.assign(set, { name: edit.name, nameLower: edit.name.toLowerCase().replace(/\s+/g, ' ') });
+    if (edit.phone !== undefined) {
+      const problem = phoneProblem(edit.phone, org.settings.defaultCountry);
+      if (problem) {
+        throw badRequest('INVALID_PHONE_FORMAT', phoneProblemMessage(edit.phone.trim(), problem), { field: 'contact.phone', phone: edit.phone, problem });
+      }
+      const phone = normalisePhone(edit.phone, org.settings.defaultCountry);
+      Object.assign(set, { phone: phone.phone, phoneDigits: phone.digits, phoneValid: true });
+    }
+    if (edit.email !== undefined) set.email = edit.email;
+    if (edit.services !== undefined) set.services = [...new Set(edit.services)];
+    if (edit.timezone !== undefined) {
+      if (edit.timezone !== null && !isTimeZone(edit.timezone)) {
+        throw badRequest('INVALID_TIME_ZONE', `"${edit.timezone}" is not a time zone: use an IANA name such as America/New_York.`, { field: 'contact.timezone' });
+      }
+      set.timezone = edit.timezone;
+    }
+    if (edit.consent !== undefined) set.consent = edit.consent;
+    if (edit.externalId !== undefined) set.externalId = edit.externalId;
+    return { set, fields: EDITABLE_CONTACT_FIELDS.filter((f) => edit[f] !== undefined) };
+  }
+
   /**
-   * A status change by a person: checked against the workflow, guarded against lost updates (a stale expected status
-   * or version gets 409 with the current lead), recorded on the timeline, then published, all through the one
-   * lead-change path.
+   * PATCH /v1/leads/:id by a person: a status change (checked against the workflow; Lost needs a reason, and may
+   * schedule the revisit follow-up), a contact edit, or both, in one version-checked write through the one lead-change
+   * path. A stale expected status or version gets 409 with the current lead, and nothing is written.
    */
-  async changeStatus(actor: Actor, id: string, change: { status: LeadStatus; expectedStatus?: LeadStatus; expectedVersion?: number }): Promise<Lead> {
-    const result = await this.deps.changes.apply(
-      actor.orgId,
-      id,
-      (current) => {
-        if (!canTransition(current.leadStatus, change.status)) {
-          throw unprocessable(
-            'INVALID_TRANSITION',
-            current.leadStatus === change.status
-              ? `This lead is already ${STATUS_LABELS[change.status].toLowerCase()}.`
-              : `A ${STATUS_LABELS[current.leadStatus].toLowerCase()} lead cannot be moved to ${STATUS_LABELS[change.status].toLowerCase()}.`,
-            { from: current.leadStatus, to: change.status, allowed: allowedTransitions(current.leadStatus) },
-          );
-        }
-        const lost = change.status === 'lost' ? { lostFrom: current.leadStatus, lostBy: actor.user.id, lostAt: this.deps.now() } : {};
-        return { set: { leadStatus: change.status, ...lost } };
-      },
-      { actor: actorRef(actor), expect: { status: change.expectedStatus, version: change.expectedVersion } },
-    );
-    return this.changed(result);
+  async patch(actor: Actor, id: string, body: LeadPatchBody): Promise<Lead> {
+    const { status } = body;
+    if (status !== 'lost' && (body.lostReason !== undefined || body.lostNote !== undefined || body.revisitInDays !== undefined)) {
+      throw badRequest('LOST_FIELDS_WITHOUT_LOST', 'lostReason, lostNote and revisitInDays go with status "lost".');
+    }
+    if (status === 'lost') {
+      if (!body.lostReason) {
+        throw badRequest(
+          'LOST_REASON_REQUIRED',
+          `Say why this lead was lost: lostReason is one of ${LOST_REASONS.join(', ')} (other needs a lostNote).`,
+          { field: 'lostReason', allowed: LOST_REASONS },
+        );
+      }
+      if (body.lostReason === 'other' && !body.lostNote) {
+        throw badRequest('LOST_NOTE_REQUIRED', 'With the reason "other", add a note saying why the lead was lost (lostNote).', { field: 'lostNote' });
+      }
+    }
+    const contact = body.contact ? this.contactSet(actor.org, body.contact) : null;
+    const duplicate = () =>
+      conflict('DUPLICATE_EXTERNAL_ID', `Another lead already has the CRM id "${body.contact?.externalId}".`, { field: 'contact.externalId' });
+    if (body.contact?.externalId) {
+      const other = await this.deps.contacts.findByExternalId(actor.orgId, body.contact.externalId);
+      if (other && other.id !== id) throw duplicate();
+    }
+    const now = this.deps.now();
+    let result: ChangeResult;
+    try {
+      result = await this.deps.changes.apply(
+        actor.orgId,
+        id,
+        async (current) => {
+          const set: ContactSet = {};
+          const events: ChangeEvent[] = [];
+          let statusDetail: string | null = null;
+          if (status !== undefined) {
+            if (!canTransition(current.leadStatus, status)) {
+              throw unprocessable(
+                'INVALID_TRANSITION',
+                current.leadStatus === status
+                  ? `This lead is already ${STATUS_LABELS[status].toLowerCase()}.`
+                  : `A ${STATUS_LABELS[current.leadStatus].toLowerCase()} lead cannot be moved to ${STATUS_LABELS[status].toLowerCase()}.`,
+                { from: current.leadStatus, to: status, allowed: allowedTransitions(current.leadStatus) },
+              );
+            }
+            set.leadStatus = status;
+            if (status === 'lost') {
+              Object.assign(set, { lostFrom: current.leadStatus, lostBy: actor.user.id, lostAt: now, lostReason: body.lostReason!, lostNote: body.lostNote ?? null });
+              statusDetail = `${LOST_REASON_LABELS[body.lostReason!]}${body.lostNote ? `: ${body.lostNote}` : ''}`;
+            }
+          }
+          if (contact) {
+            const changed = contact.fields.filter((f) => JSON.stringify(contact.set[f as keyof ContactSet] ?? null) !== JSON.stringify(current[f] ?? null));
+            if (changed.length) {
+              const doc = await this.deps.contacts.findDoc(actor.orgId, id);
+              const editedAt = { ...(doc?.contactEditedAt ?? {}) };
+              for (const f of changed) {
+                editedAt[f] = now;
+                for (const [k, v] of Object.entries(contact.set)) if (k === f || (f === 'name' && k === 'nameLower') || (f === 'phone' && (k === 'phoneDigits' || k === 'phoneValid'))) (set as Record<string, unknown>)[k] = v;
+              }
+              set.contactEditedAt = editedAt;
+              const phone = changed.includes('phone') ? ` (phone ${current.phone} → ${contact.set.phone})` : '';
+              events.push({ type: 'contact_edited', detail: `Changed ${changed.map((f) => CONTACT_FIELD_LABELS[f]).join(', ')}${phone}` });
+            }
+          }
+          if (Object.keys(set).length === 0) return null;
+          return { set, events, statusDetail };
+        },
+        { actor: actorRef(actor), expect: { status: body.expectedStatus, version: body.expectedVersion } },
+      );
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw duplicate();
+      throw err;
+    }
+    const lead = this.changed(result);
+    if (status === 'lost' && body.revisitInDays && result.kind === 'changed') {
+      const zone = clinicZone(actor.org);
+      await this.deps.followUpService.schedule(actor, id, { dueAt: new Date(atLocalTime(now.getTime(), zone, body.revisitInDays, FOLLOW_UP_MORNING)), note: `Revisit: ${LOST_REASON_LABELS[body.lostReason!]}` }, 'lost_revisit');
+      return (await this.deps.contacts.findById(actor.orgId, id)) ?? lead;
+    }
+    return lead;
+  }
+
+  /** The status change of before issue 12, kept for callers that only move the status. */
+  changeStatus(actor: Actor, id: string, change: { status: LeadStatus; expectedStatus?: LeadStatus; expectedVersion?: number } & Partial<LeadPatchBody>): Promise<Lead> {
+    return this.patch(actor, id, change);
   }
 
   /** Takes a lost lead back to the status it came from: an undo by who marked it (10 s), or an admin's revert. */
@@ -179,14 +316,36 @@ export class LeadService {
         const right = revertRight(current, actor.user, this.deps.now());
         if (!right) throw forbidden('The undo window has passed: ask an admin to revert this lead.', 'UNDO_EXPIRED');
         return {
-          set: { leadStatus: current.lostFrom, lostFrom: null, lostBy: null, lostAt: null },
+          set: { leadStatus: current.lostFrom, lostFrom: null, lostBy: null, lostAt: null, lostReason: null, lostNote: null },
           revert: true,
           statusDetail: right === 'undo' ? 'undo' : 'admin revert',
         };
       },
       { actor: actorRef(actor), expect: { status: 'lost' } },
     );
-    return this.changed(result);
+    const lead = this.changed(result);
+    // The revisit scheduled with the Lost goes with it.
+    const revisits = await this.deps.followUps.deleteOpenBySource(actor.orgId, id, 'lost_revisit');
+    if (revisits > 0) {
+      await this.deps.followUpService.sync(actor.orgId, id, clinicZone(actor.org), actorRef(actor), [{ type: 'follow_up_deleted', detail: 'Revisit removed with the Lost' }]);
+      return (await this.deps.contacts.findById(actor.orgId, id)) ?? lead;
+    }
+    return lead;
+  }
+
+  /**
+   * An admin's delete: the lead and everything recorded about it (calls, texts, notes, follow-ups, appointments,
+   * timeline), leaving a tombstone of its host keys so the host CRM's next bulk upsert does not bring it back unless it
+   * passes `restoreDeleted`. Refused while a call is in progress (409 CALL_IN_PROGRESS).
+   */
+  async delete(actor: Actor, id: string): Promise<{ deleted: { leadId: string; records: Record<string, number> } }> {
+    const lead = await this.get(actor.orgId, id);
+    if (lead.activeCallId) throw conflict('CALL_IN_PROGRESS', `${lead.name} is on a call right now: delete the lead once the call has ended.`);
+    await this.deps.deletion.addTombstone(actor.orgId, { leadId: id, externalId: lead.externalId, phone: lead.phone, deletedBy: actorRef(actor) }, this.deps.now());
+    if (!(await this.deps.contacts.delete(actor.orgId, id))) throw notFound('This lead');
+    const records = await this.deps.deletion.deleteRecordsOf(actor.orgId, id);
+    this.deps.broadcaster.publish(actor.orgId, 'lead:deleted', { leadId: id });
+    return { deleted: { leadId: id, records } };
   }
 
   /** A person's change either happened or is answered with the reason: not found, or 409 with the lead as it is now. */
@@ -224,7 +383,25 @@ export class LeadService {
         ),
       );
     }
+    for (const leadId of new Set(out.map((a) => a.contactId))) await this.syncAppointments(actor, leadId);
     return out;
+  }
+
+  /**
+   * Stores the lead's next appointment (the earliest scheduled one not yet started) and its latest scheduled one (the
+   * "no upcoming appointment" filter and the Call today rule for qualified leads), through the one lead-change path.
+   */
+  private async syncAppointments(actor: Actor, leadId: string): Promise<void> {
+    const now = this.deps.now();
+    const scheduled = (await this.deps.appointments.forLead(actor.orgId, leadId)).filter((a) => a.status === 'scheduled').map((a) => Date.parse(a.scheduledAt));
+    const next = scheduled.filter((t) => t > now.getTime()).sort((x, y) => x - y)[0];
+    const last = scheduled.length ? Math.max(...scheduled) : null;
+    await this.deps.changes.apply(
+      actor.orgId,
+      leadId,
+      () => ({ set: { nextAppointmentAt: next !== undefined ? new Date(next) : null, lastAppointmentAt: last !== null ? new Date(last) : null } }),
+      { actor: actorRef(actor) },
+    );
   }
 }
 

@@ -48,6 +48,19 @@ export class LeadEventRepository {
     return toEvent(doc);
   }
 
+  /** Writes entries that carry their own ids; an entry already written (a retry, the flush job) is skipped, not doubled. */
+  async addOnce(docs: LeadEventDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    try {
+      await this.col.insertMany(docs, { ordered: false });
+    } catch (err) {
+      // Only "already written" is fine: every write error a duplicate key, and no failure of the command itself.
+      const writeErrors = (err as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (list.length === 0 || list.some((e) => e.code !== 11000)) throw err;
+    }
+  }
+
   async forLead(orgId: string, contactId: string, limit = 50): Promise<LeadEvent[]> {
     const docs = await this.col.find({ orgId, contactId }).sort({ at: -1 }).limit(limit).toArray();
     return docs.map(toEvent);

@@ -107,7 +107,7 @@ describe('realtime across API instances', () => {
     }
     for (let i = 0; i < 15; i++) {
       await (i % 2 ? b : a).request('PATCH', `/v1/leads/${leadsX[i]}`, { token: tokenX, body: { status: 'contacted' } });
-      await (i % 2 ? a : b).request('PATCH', `/v1/leads/${leadsY[i]}`, { token: tokenY, body: { status: 'lost' } });
+      await (i % 2 ? a : b).request('PATCH', `/v1/leads/${leadsY[i]}`, { token: tokenY, body: { status: 'lost', lostReason: 'no_response' } });
     }
     await eventually(async () => clientX.received.length >= 30 && clientY.received.length >= 30, 3000, 'all events');
     // The signal that nothing else is on its way: a last lead from each clinic through each instance. Each instance's

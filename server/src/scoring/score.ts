@@ -125,14 +125,14 @@ sentiment.registerLanguage(LANGUAGE, {
   },
 });
 
-interface LineSentiment {
+export interface LineSentiment {
   score: number;
   /** In spoken order; negated words carry their negation ("not interested"). */
   positive: string[];
   negative: string[];
 }
 
-function analyzeLine(text: string): LineSentiment {
+export function analyzeLine(text: string): LineSentiment {
   capture = [];
   try {
     const r = sentiment.analyze(text, { language: LANGUAGE });

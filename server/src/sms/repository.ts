@@ -72,6 +72,11 @@ export class SmsRepository {
     return toRecordOrNull(await this.col.findOne({ orgId, idempotencyKey }));
   }
 
+  async byId(orgId: string, id: string): Promise<SmsRecord | null> {
+    const _id = toObjectId(id);
+    return _id ? toRecordOrNull(await this.col.findOne({ _id, orgId })) : null;
+  }
+
   async bySid(twilioSid: string): Promise<SmsRecord | null> {
     return toRecordOrNull(await this.col.findOne({ twilioSid }));
   }

@@ -31,6 +31,8 @@ export function smsRoutes(sms: SmsService): Router {
 const statusForm = z.object({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }).loose();
 const inboundForm = z.object({ MessageSid: z.string().min(1), From: z.string().min(1), To: z.string().min(1), Body: z.string().default('') }).loose();
 
+const queryValue = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
+
 /** What a verified Twilio webhook hands its handler: the parsed form and the integration whose auth token signed it. */
 interface VerifiedTwilio<T> {
   data: T;
@@ -52,15 +54,16 @@ export function twilioWebhookRoutes(deps: { sms: SmsService; providers: Provider
   };
 
   /** Parses the form, finds the integration it belongs to and checks Twilio's signature with that integration's token. */
-  function twilioSignature<T>(path: string, schema: z.ZodType<T>, what: string, locate: (data: T) => Promise<{ twilio: TwilioIntegrationDoc; doc?: SmsRecord } | null>) {
+  function twilioSignature<T>(path: string, schema: z.ZodType<T>, what: string, locate: (data: T, ctx: Context) => Promise<{ twilio: TwilioIntegrationDoc; doc?: SmsRecord } | null>) {
     return async (ctx: Context, next: Next) => {
       const params = (ctx.request.body ?? {}) as Record<string, string>;
       const parsed = schema.safeParse(params);
       if (!parsed.success) throw badRequest('INVALID_WEBHOOK', `Expected a Twilio ${what}.`);
-      const located = await locate(parsed.data);
+      const located = await locate(parsed.data, ctx);
       if (!located) throw refuse(`unknown ${what}`);
       const { twilio } = located;
-      if (!deps.sms.twilioSignatureValid(twilio, ctx.get('X-Twilio-Signature') || undefined, path, params)) {
+      // Twilio signs the exact URL it called, query string included (status callbacks name our message in it).
+      if (!deps.sms.twilioSignatureValid(twilio, ctx.get('X-Twilio-Signature') || undefined, `${path}${ctx.search}`, params)) {
         throw refuse('bad signature');
       }
       ctx.state.webhook = { data: parsed.data, ...located } satisfies VerifiedTwilio<T>;
@@ -70,11 +73,13 @@ export function twilioWebhookRoutes(deps: { sms: SmsService; providers: Provider
 
   router.post(
     '/webhooks/twilio/status',
-    twilioSignature('/webhooks/twilio/status', statusForm, 'status callback', (data) => deps.sms.integrationForStatus(data.MessageSid)),
+    twilioSignature('/webhooks/twilio/status', statusForm, 'status callback', (data, ctx) =>
+      deps.sms.integrationForStatus(data.MessageSid, { orgId: queryValue(ctx.query.org), smsId: queryValue(ctx.query.sms) }),
+    ),
     async (ctx) => {
       const { data, doc } = ctx.state.webhook as VerifiedTwilio<z.infer<typeof statusForm>>;
       const code = data.ErrorCode ? Number.parseInt(data.ErrorCode, 10) : null;
-      await deps.sms.applyStatus(doc!, data.MessageStatus, Number.isFinite(code) ? code : null);
+      await deps.sms.applyStatus(doc!, data.MessageStatus, Number.isFinite(code) ? code : null, data.MessageSid);
       ctx.status = 204;
     },
   );

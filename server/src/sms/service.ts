@@ -2,6 +2,7 @@ import type { SmsLog, SmsSendReply } from '../../../core/contracts.js';
 import { AppError, notFound, unprocessable } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import { DuplicateKeyError } from '../db/plain.js';
+import { recordInboundText } from '../leads/inbound-sentiment.js';
 import type { Actor } from '../leads/service.js';
 import type { ChangeActor, LeadChanges } from '../leads/changes.js';
 import { statusAfterTouch } from '../../../core/workflow.js';
@@ -111,15 +112,18 @@ export class SmsService {
       }
       throw err;
     }
-    await this.deps.events.add(orgId, {
-      contactId: leadId,
-      type: 'sms',
-      from: null,
-      to: scheduledFor ? 'scheduled' : 'queued',
-      actor: actorRef(actor),
-      detail: excerpt(body),
-      at: now,
-    });
+    // The timeline row of a text is not worth losing the text for: a failure here is logged and the text still goes.
+    await this.deps.events
+      .add(orgId, {
+        contactId: leadId,
+        type: 'sms',
+        from: null,
+        to: scheduledFor ? 'scheduled' : 'queued',
+        actor: actorRef(actor),
+        detail: excerpt(body),
+        at: now,
+      })
+      .catch((err: Error) => this.deps.logger.error({ orgId, leadId, err: err.message }, 'the timeline entry of a text was not saved'));
     if (scheduledFor) {
       this.deps.broadcaster.publish(orgId, 'sms:updated', { sms: toSms(doc) });
       return { sms: toSms(doc), scheduled: true };
@@ -141,22 +145,21 @@ export class SmsService {
     return { sms: toSms(doc), scheduled: doc.status === 'scheduled' };
   }
 
-  /** Hands a logged message to Twilio and records the outcome; a refusal is mapped to a clear error. */
+  /**
+   * Hands a logged message to Twilio and records the outcome; a refusal is mapped to a clear error. Once Twilio has
+   * accepted it, the text is sent whatever the database does next: its outcome is recorded with retries, and the status
+   * callback names our message (`?org=&sms=`), so a sid the database missed is recorded when Twilio reports.
+   */
   private async deliver(doc: SmsRecord, twilio: TwilioIntegrationDoc): Promise<SmsLog> {
     const { client } = this.deps.providers.twilioFor(twilio);
+    let sent: Awaited<ReturnType<typeof sendSms>>;
     try {
-      const sent = await sendSms(client, {
+      sent = await sendSms(client, {
         to: doc.to,
         from: twilio.phoneNumber,
         body: doc.body,
-        statusCallback: this.deps.providers.webhookUrl('/webhooks/twilio/status'),
+        statusCallback: this.deps.providers.webhookUrl(`/webhooks/twilio/status?${new URLSearchParams({ org: doc.orgId, sms: doc.id })}`),
       });
-      const status = TWILIO_STATUS[sent.status] ?? 'queued';
-      const updated = await this.deps.sms.update(doc.orgId, doc.id, { twilioSid: sent.sid, status, segments: sent.numSegments ?? doc.segments });
-      const sms = toSms(updated ?? doc);
-      this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms });
-      await this.touched(doc.orgId, doc.contactId);
-      return sms;
     } catch (err) {
       const mapped = mapTwilioError(err);
       const updated = await this.deps.sms.update(doc.orgId, doc.id, { status: 'failed', errorCode: mapped.twilioCode, errorMessage: mapped.message });
@@ -164,6 +167,24 @@ export class SmsService {
       if (mapped.optOut) await this.optOut(doc.orgId, doc.contactId, 'twilio-21610');
       throw new AppError(mapped.httpStatus === 409 ? 422 : mapped.httpStatus, mapped.code, mapped.message, updated ? { sms: toSms(updated) } : undefined);
     }
+    const status = TWILIO_STATUS[sent.status] ?? 'queued';
+    const outcome = { twilioSid: sent.sid, status, segments: sent.numSegments ?? doc.segments };
+    let updated: SmsRecord | null = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        updated = await this.deps.sms.update(doc.orgId, doc.id, outcome);
+        break;
+      } catch (err) {
+        if (attempt === 2) this.deps.logger.error({ smsId: doc.id, err: (err as Error).message }, 'a sent text\'s outcome was not saved; the status callback will record it');
+        else await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+    const sms = toSms(updated ?? { ...doc, ...outcome });
+    this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms });
+    await this.touched(doc.orgId, doc.contactId).catch((err: Error) =>
+      this.deps.logger.error({ smsId: doc.id, err: err.message }, 'the first touch of a sent text was not recorded'),
+    );
+    return sms;
   }
 
   /** An accepted text is a touch: it sets the last contact and moves a new lead to contacted (core/workflow.ts). */
@@ -224,8 +245,14 @@ export class SmsService {
   }
 
   /** The integration a Twilio webhook belongs to, found by the message's sid or the number texted. */
-  async integrationForStatus(messageSid: string): Promise<{ doc: SmsRecord; twilio: TwilioIntegrationDoc } | null> {
-    const doc = await this.deps.sms.bySid(messageSid);
+  async integrationForStatus(messageSid: string, ours?: { orgId?: string; smsId?: string }): Promise<{ doc: SmsRecord; twilio: TwilioIntegrationDoc } | null> {
+    let doc = await this.deps.sms.bySid(messageSid);
+    // The sid may be missing if the database failed right after Twilio accepted the text: the callback names our message
+    // (only read here: applyStatus records the sid once the signature has been checked).
+    if (!doc && ours?.orgId && ours.smsId) {
+      const mine = await this.deps.sms.byId(ours.orgId, ours.smsId);
+      if (mine && !mine.twilioSid) doc = mine;
+    }
     if (!doc) return null;
     const twilio = await this.deps.integrations.twilio(doc.orgId);
     return twilio ? { doc, twilio } : null;
@@ -246,7 +273,8 @@ export class SmsService {
   }
 
   /** A delivery status callback (already authenticated). Statuses only move forward, so repeats change nothing. */
-  async applyStatus(doc: SmsRecord, twilioStatus: string, errorCode: number | null): Promise<void> {
+  async applyStatus(doc: SmsRecord, twilioStatus: string, errorCode: number | null, messageSid?: string): Promise<void> {
+    if (!doc.twilioSid && messageSid) await this.deps.sms.update(doc.orgId, doc.id, { twilioSid: messageSid });
     const status = TWILIO_STATUS[twilioStatus];
     if (!status) return;
     const described = errorCode ? describeTwilioErrorCode(errorCode) : null;
@@ -317,6 +345,9 @@ export class SmsService {
       });
       const fresh = await this.deps.contacts.findById(orgId, lead.id);
       if (fresh) this.deps.broadcaster.publish(orgId, 'lead:updated', { lead: fresh });
+    } else {
+      // A reply that is no keyword: its sentiment is the basis of the Call today rule "warm and replied positively".
+      await recordInboundText(this.deps.changes, orgId, lead.id, { body: msg.body, at: now }, who);
     }
     return { kind, leadId: lead.id };
   }

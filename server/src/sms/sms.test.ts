@@ -163,6 +163,15 @@ describe('SMS through Twilio (sandbox)', () => {
       assert.equal(flagged.detail, 'please stop texting me');
     });
 
+    it('then a reply that is no keyword records its sentiment on the lead (the basis of the Call today view)', async () => {
+      const lead = await newLead();
+      assert.equal((await detail(lead.id)).lastInboundSentiment, null);
+      await server.sandbox!.control.inbound({ from: lead.phone, to: '+15005550006', body: 'Yes please, Thursday works great, thank you!' });
+      assert.equal((await detail(lead.id)).lastInboundSentiment, 'positive');
+      await server.sandbox!.control.inbound({ from: lead.phone, to: '+15005550006', body: 'Actually this is too expensive, I am not interested.' });
+      assert.equal((await detail(lead.id)).lastInboundSentiment, 'negative');
+    });
+
     it('then forged Twilio webhooks are refused', async () => {
       const res = await server.request('POST', '/webhooks/twilio/inbound', {
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' },
