@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts (or those named on the command line, e.g. `npm run bench -- api engine`)
  * one after the other and prints their tables. Benchmarks print figures; they never fail on a threshold.
+ * Options after the names go to the benches: `npm run bench -- engine --1m` adds the 1M-lead engine run.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,7 +11,8 @@ import { cpus, totalmem } from 'node:os';
 type Report = (section: string, rows: Array<Record<string, string | number>>) => void;
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+// names select benches; options (`--1m`) are left for the benches to read from process.argv
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.includes(f.replace('.bench.ts', '')))

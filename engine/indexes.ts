@@ -99,9 +99,14 @@ export class Index {
   }
 
   static tupleString(k: unknown[]): string {
-    let s = '';
-    for (const v of k) s += keyString(v) + '|';
-    return s;
+    // join builds one flat string; `+=` would leave a rope of concatenated-string cells (~300 bytes per document
+    // across the unique maps, which keep these strings as keys)
+    const parts = new Array<string>(k.length * 2);
+    for (let i = 0; i < k.length; i++) {
+      parts[2 * i] = keyString(k[i]);
+      parts[2 * i + 1] = '|';
+    }
+    return parts.join('');
   }
 
   /** Throws E11000 when one of the keys is held by another record. */
@@ -148,6 +153,7 @@ export class Index {
   clear(): void {
     this.entries = [];
     this.pending = [];
+    this.sharedEntries = this.sharedPending = false;
     this.uniqueMap?.clear();
     this.multikey = false;
   }
@@ -165,9 +171,11 @@ export class Index {
   private removeEntry(e: Entry): void {
     const pi = this.pending.findIndex((p) => p.r === e.r && this.compareKeys(p.k, e.k) === 0);
     if (pi >= 0) {
+      this.ownPending();
       this.pending.splice(pi, 1);
       return;
     }
+    this.ownEntries();
     const arr = this.entries;
     let lo = 0;
     let hi = arr.length;
@@ -186,9 +194,12 @@ export class Index {
   /** Sorted view of all entries (merges pending inserts first). */
   sorted(): Entry[] {
     if (this.pending.length) {
+      this.ownPending();
       const p = this.pending.sort(this.compareEntries);
       this.pending = [];
+      if (p.length < 16 && this.entries.length > 0) this.ownEntries(); // spliced in place below
       const a = this.entries;
+      this.sharedEntries = false; // the other paths build a new array
       if (p.length < 16 && a.length > 0) {
         for (const e of p) {
           let lo = 0;
@@ -206,7 +217,22 @@ export class Index {
         let i = 0;
         let j = 0;
         let o = 0;
-        while (i < a.length && j < p.length) out[o++] = this.compareEntries(a[i], p[j]) <= 0 ? a[i++] : p[j++];
+        if (p.length * Math.log2(a.length) < a.length) {
+          // few pending entries (a batch of inserts into a large index): binary-search each one's place and copy the
+          // runs between them, ~p log n comparisons instead of one per entry (1M entries: ~20k instead of 1M)
+          for (; j < p.length; j++) {
+            const e = p[j];
+            let lo = i;
+            let hi = a.length;
+            while (lo < hi) {
+              const mid = (lo + hi) >>> 1;
+              if (this.compareEntries(a[mid], e) <= 0) lo = mid + 1;
+              else hi = mid;
+            }
+            while (i < lo) out[o++] = a[i++];
+            out[o++] = e;
+          }
+        } else while (i < a.length && j < p.length) out[o++] = this.compareEntries(a[i], p[j]) <= 0 ? a[i++] : p[j++];
         while (i < a.length) out[o++] = a[i++];
         while (j < p.length) out[o++] = p[j++];
         this.entries = out;
@@ -216,11 +242,32 @@ export class Index {
   }
 
   /**
-   * Snapshot support: the entries as they are now, in index order once `pending` is sorted and merged in (copies of
-   * the arrays; entries themselves are never mutated). Captured at a snapshot's cut, ordered later in slices.
+   * Snapshot support: the entries as they are now, in index order once `pending` is sorted and merged in (entries
+   * themselves are never mutated). Captured at a snapshot's cut in O(1), ordered later in slices.
    */
-  capture(): { entries: Entry[]; pending: Entry[] } {
-    return { entries: this.entries.slice(), pending: this.pending.slice() };
+  capture(): { entries: Entry[]; pending: Entry[]; pendingLength: number } {
+    // copy-on-write: the arrays are handed over as they are and copied by the first change after this (ownEntries /
+    // ownPending), so the cut costs nothing per entry; pushes to `pending` only append past the captured length
+    this.sharedEntries = this.sharedPending = true;
+    return { entries: this.entries, pending: this.pending, pendingLength: this.pending.length };
+  }
+
+  /** Set by capture(): the arrays are referenced by a snapshot being written; copy before changing them in place. */
+  private sharedEntries = false;
+  private sharedPending = false;
+
+  private ownEntries(): void {
+    if (this.sharedEntries) {
+      this.entries = this.entries.slice();
+      this.sharedEntries = false;
+    }
+  }
+
+  private ownPending(): void {
+    if (this.sharedPending) {
+      this.pending = this.pending.slice();
+      this.sharedPending = false;
+    }
   }
 
   compareEntry(a: Entry, b: Entry): number {
@@ -229,9 +276,10 @@ export class Index {
 
   /**
    * Recovery: puts the pending entries of a bulk load (documents loaded with consecutive record ids from `base`, at
-   * most one entry each) in the order a snapshot saved (`order[i]` = position of the document of the i-th entry), so
-   * no full sort is needed; the final sort only verifies it (linear on sorted input) and fixes ties. Returns false
-   * (nothing changed; sorted lazily as usual) when the order does not fit the pending entries.
+   * most one entry each) in the order a snapshot saved (`order[i]` = position of the document of the i-th entry; ties
+   * by position, which is record id order here), so no sort is needed. A sample of neighbours is checked; if one is out
+   * of order the entries are sorted after all. Returns false (nothing changed; sorted lazily as usual) when the order
+   * does not fit the pending entries.
    */
   adoptOrder(order: ArrayLike<number>, base: number): boolean {
     const p = this.pending;
@@ -251,7 +299,11 @@ export class Index {
       byPos[order[i]] = undefined;
       out[i] = e;
     }
-    out.sort(this.compareEntries);
+    for (let i = 1; i < out.length; i += 61)
+      if (this.compareEntries(out[i - 1], out[i]) >= 0) {
+        out.sort(this.compareEntries);
+        break;
+      }
     this.entries = out;
     this.pending = [];
     return true;

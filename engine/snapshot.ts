@@ -12,6 +12,7 @@
  *   {o:'end'}
  */
 import type { FileHandle } from 'node:fs/promises';
+import os from 'node:os';
 import { Binary, BSON, type Document } from 'bson';
 import type { Entry, Index } from './indexes.js';
 
@@ -19,7 +20,9 @@ export interface CapturedIndexOrder {
   name: string;
   index: Index;
   entries: Entry[];
+  /** Only the first `pendingLength` entries belong to the snapshot (later inserts append). */
   pending: Entry[];
+  pendingLength: number;
 }
 
 export interface WriterOptions {
@@ -33,6 +36,7 @@ const SER = { ignoreUndefined: true } as const;
 const CHUNK_BYTES = 32 * 1024 * 1024;
 const FLUSH_AT = CHUNK_BYTES - 16 * 1024 * 1024 - 64 * 1024;
 const ORDER_PART = 1 << 20;
+const BIG_ENDIAN = os.endianness() === 'BE';
 
 export class SnapshotWriter {
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -41,7 +45,6 @@ export class SnapshotWriter {
   bytes = 0;
   documents = 0;
   maxSliceMs = 0;
-  phase = '';
 
   constructor(
     private readonly fh: FileHandle,
@@ -87,7 +90,6 @@ export class SnapshotWriter {
     const now = performance.now();
     if (now - this.sliceStart < this.opts.sliceMs && this.pos < FLUSH_AT) return;
     this.maxSliceMs = Math.max(this.maxSliceMs, now - this.sliceStart);
-    if (process.env.SNAPSHOT_DEBUG && now - this.sliceStart > 20) console.error('long slice', (now - this.sliceStart).toFixed(1), this.phase);
     if (this.pos >= FLUSH_AT) await this.flush();
     await new Promise<void>((r) => setImmediate(r));
     if (this.opts.onSlice) await this.opts.onSlice();
@@ -96,7 +98,6 @@ export class SnapshotWriter {
 
   /** A collection's documents, then the entry order of each captured index. */
   async putCollection(db: string, c: string, docs: Document[], rids: number[] | undefined, orders: CapturedIndexOrder[] | undefined): Promise<void> {
-    this.phase = 'docs';
     this.put({ o: 'docs', db, c, n: docs.length });
     for (let i = 0; i < docs.length; i++) {
       this.put(docs[i]);
@@ -108,16 +109,22 @@ export class SnapshotWriter {
     let maxRid = 0;
     for (const r of rids) if (r > maxRid) maxRid = r;
     const posOfRid = new Int32Array(maxRid + 1).fill(-1);
-    for (let i = 0; i < rids.length; i++) posOfRid[rids[i]] = i;
+    let ascending = true;
+    for (let i = 0; i < rids.length; i++) {
+      posOfRid[rids[i]] = i;
+      if (i && rids[i] < rids[i - 1]) ascending = false;
+    }
     await this.tick();
     for (const o of orders) {
-      this.phase = 'order ' + o.name;
-      const order = await this.entryOrder(o, posOfRid);
+      // entries of equal keys are ordered by record id; on load record ids follow positions, so when the natural
+      // order is not record id order (ids reused after deletes), ties are put in position order here
+      const order = await this.entryOrder(o, posOfRid, !ascending);
       if (!order) continue;
       const n = order.length;
       for (let part = 0, at = 0; at < n || part === 0; part++, at += ORDER_PART) {
         const slice = order.subarray(at, Math.min(n, at + ORDER_PART));
         const bytes = Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength);
+        if (BIG_ENDIAN) bytes.swap32(); // the format is little-endian
         this.put({ o: 'ixo', db, c, name: o.name, n, part, order: new Binary(bytes) });
         await this.tick();
       }
@@ -125,20 +132,31 @@ export class SnapshotWriter {
   }
 
   /** Positions (in the docs section) of the documents of the index's entries in index order; null if one is missing. */
-  private async entryOrder(o: CapturedIndexOrder, posOfRid: Int32Array): Promise<Uint32Array | null> {
-    const cmp = (a: Entry, b: Entry) => o.index.compareEntry(a, b);
-    const p = await sortSliced(o.pending, cmp, () => this.tick());
+  private async entryOrder(o: CapturedIndexOrder, posOfRid: Int32Array, fixTies: boolean): Promise<Uint32Array | null> {
+    const ix = o.index;
+    const cmp = (a: Entry, b: Entry) => ix.compareEntry(a, b);
+    const p = await sortSliced(o.pending.length === o.pendingLength ? o.pending : o.pending.slice(0, o.pendingLength), cmp, () => this.tick());
     const a = o.entries;
     const out = new Uint32Array(a.length + p.length);
     let i = 0;
     let j = 0;
+    let prev: Entry | null = null;
+    let runStart = 0;
     for (let k = 0; k < out.length; k++) {
       const e = j >= p.length || (i < a.length && cmp(a[i], p[j]) <= 0) ? a[i++] : p[j++];
       const pos = e.r < posOfRid.length ? posOfRid[e.r] : -1;
       if (pos < 0) return null;
       out[k] = pos;
+      if (fixTies) {
+        if (prev && ix.compareKeys(prev.k, e.k) !== 0) {
+          if (k - runStart > 1) out.subarray(runStart, k).sort();
+          runStart = k;
+        }
+        prev = e;
+      }
       if ((k & 4095) === 4095) await this.tick();
     }
+    if (fixTies && out.length - runStart > 1) out.subarray(runStart).sort();
     return out;
   }
 }

@@ -394,6 +394,7 @@ export class Storage {
       await fh.close().catch(() => {});
       fs.rmSync(tmp, { force: true });
       await Promise.all(olderPending);
+      closeQuietly(prevFd); // its journal file stays: the next snapshot covers it
       this.log('embedded engine: snapshot failed, journals kept', { error: (e as Error).message });
       throw e;
     }
@@ -406,11 +407,7 @@ export class Storage {
     this.snapshotBytes = bytes;
     // records committed before the cut are in the snapshot; wait until their own syncs finished before closing
     await Promise.all(olderPending);
-    try {
-      fs.closeSync(prevFd);
-    } catch {
-      /* already closed */
-    }
+    closeQuietly(prevFd);
     for (const g of this.journalGens()) if (g < next) fs.rmSync(this.p(`journal.${g}.log`), { force: true });
     fsyncDir(this.dir);
     this.lastCompaction = { cutMs, maxSliceMs, totalMs: performance.now() - started, bytes, documents };
@@ -430,6 +427,14 @@ export class Storage {
     }
     this.closed = true;
     fs.rmSync(this.p('engine.lock'), { force: true });
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    /* already closed */
   }
 }
 

@@ -89,6 +89,16 @@ export type StringCompare = (a: string, b: string) => number;
 
 /** Compares two BSON values the way MongoDB orders them. An optional collator is used for strings. */
 export function compareValues(a: unknown, b: unknown, strCmp?: StringCompare): number {
+  // fast paths for the common index key types (same results as the general code below; NaN goes the long way)
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'number') {
+      if ((a as number) < (b as number)) return -1;
+      if ((a as number) > (b as number)) return 1;
+      if (a === b) return 0;
+    } else if (ta === 'string' && !strCmp) return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+    else if (a instanceof Date && b instanceof Date) return cmp(a.getTime(), b.getTime());
+  }
   if (a instanceof RankBound || b instanceof RankBound) {
     const ra = a instanceof RankBound ? a.rank : typeRank(a);
     const rb = b instanceof RankBound ? b.rank : typeRank(b);
