@@ -47,7 +47,7 @@ describe('Guided call errors', () => {
     await e2e().api.ensureTelephony();
   });
 
-  it('when a coordinator calls a lead whose phone is not in international format, then the INVALID_PHONE_FORMAT guide explains it with examples', async function () {
+  it('when a coordinator calls a lead whose phone is not in international format, then the INVALID_PHONE_FORMAT guide explains it with examples, and Edit contact fixes the number', async function () {
     const lead = await claimLead('a lead with an unparseable phone', (l) => !l.phoneValid && l.phone.trim() !== '');
     const user = await openUser(this);
     const board = await Board.open(user);
@@ -57,8 +57,30 @@ describe('Guided call errors', () => {
     await guide.getByRole('heading', { name: 'Valid', exact: true }).waitFor();
     await guide.getByText('+12125551234', { exact: true }).waitFor();
     await user.shot('invalid-phone-guide');
-    await user.press(guide.getByRole('button', { name: 'Dismiss' }));
+    // Fix it from the guide: the contact form opens on the phone, with the stored value and what is wrong with it.
+    await user.press(guide.getByRole('button', { name: 'Edit contact' }));
+    const form = user.page.getByRole('dialog', { name: 'Edit contact' });
+    await form.waitFor();
+    await form.getByText(`Stored now: "${lead.phone}"`, { exact: false }).waitFor();
+    const phone = form.getByRole('textbox', { name: 'Phone' });
+    assert.equal(await phone.inputValue(), lead.phone);
+    await user.shot('edit-contact-from-guide');
+    // A number the server cannot read is refused with the import's message, next to the field; nothing is saved.
+    await phone.fill('12');
+    await user.press(form.getByRole('button', { name: 'Save' }));
+    await form.getByRole('alert').filter({ hasText: '"12"' }).waitFor();
+    assert.equal((await e2e().api.lead(lead.id)).phone, lead.phone);
+    await phone.fill('+1 (212) 555-0177');
+    await user.press(form.getByRole('button', { name: 'Save' }));
+    await form.waitFor({ state: 'detached' });
+    await board.toast(`Contact saved: ${lead.name}`).waitFor();
     await guide.waitFor({ state: 'detached' });
+    await board.card(lead.name).getByText('+1 (212) 555-0177').waitFor();
+    const saved = await e2e().api.lead(lead.id);
+    assert.equal(saved.phone, '+12125550177');
+    assert.equal(saved.phoneValid, true);
+    assert.ok(saved.timeline.some((e) => e.type === 'contact_edited'), 'the edit is on the timeline');
+    await user.shot('phone-fixed');
     assert.deepEqual(user.problems, []);
   });
 

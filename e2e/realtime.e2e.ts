@@ -37,12 +37,16 @@ describe('Two browsers on the same clinic', () => {
     await Promise.all([agent.shot('booked-by-b'), admin.shot('booked-by-b')]);
     assert.ok(booked < 1000, `A saw B's Book after ${booked} ms`);
 
-    // A marks it lost; B sees it.
-    const lost = await latency(a, a.card(lead.name).getByRole('button', { name: 'Lost', exact: true }), b.card(lead.name, `${tier}, Lost`));
+    // A marks it lost (with a reason); B sees it. The latency runs from A's confirm in the Lost dialog.
+    await agent.press(a.card(lead.name).getByRole('button', { name: 'Lost', exact: true }));
+    const confirm = await a.answerLost('Went to a competitor', { confirm: false });
+    const lost = await latency(a, confirm, b.card(lead.name, `${tier}, Lost`));
     await Promise.all([agent.shot('lost-by-a'), admin.shot('lost-by-a')]);
     assert.ok(lost < 1000, `B saw A's Lost after ${lost} ms`);
     if (process.env.E2E_VERBOSE) console.log(`      realtime: Book ${booked} ms, Lost ${lost} ms`);
-    assert.equal((await e2e().api.lead(lead.id)).leadStatus, 'lost');
+    const after = await e2e().api.lead(lead.id);
+    assert.equal(after.leadStatus, 'lost');
+    assert.equal(after.lostReason, 'competitor');
     assert.deepEqual([...agent.problems, ...admin.problems], []);
   });
 

@@ -418,6 +418,25 @@ export class Board {
   composer(name: string): Locator {
     return this.page.getByRole('dialog', { name: `Text ${name}` });
   }
+  /** The "Why was this lead lost?" dialog that Lost opens (from a card, the L key or the detail). */
+  lostDialog(): Locator {
+    return this.page.getByRole('dialog', { name: 'Why was this lead lost?' });
+  }
+  /** Answers the open Lost dialog as a user: the reason by its label, an optional note, the revisit box; then confirms. */
+  async answerLost(reason: string, opts: { note?: string; revisit?: boolean; confirm?: boolean } = {}): Promise<Locator> {
+    const dialog = this.lostDialog();
+    await dialog.waitFor();
+    await this.user.press(dialog.getByRole('radio', { name: reason, exact: true }));
+    if (opts.note !== undefined) await dialog.getByRole('textbox', { name: /^Note/ }).fill(opts.note);
+    const box = dialog.getByRole('checkbox', { name: /^Revisit in 90 days/ });
+    if (opts.revisit !== undefined && (await box.isChecked()) !== opts.revisit) await this.user.press(box);
+    const confirm = dialog.getByRole('button', { name: 'Mark lost' });
+    if (opts.confirm !== false) {
+      await this.user.press(confirm);
+      await dialog.waitFor({ state: 'detached' });
+    }
+    return confirm;
+  }
 
   /** "N total" in the board's header. */
   async total(): Promise<number | null> {

@@ -1,14 +1,33 @@
 /**
- * Screenshots of leads-board and lead-card (desktop and phone, light and dark) into artifacts/screenshots/
- * (git-ignored), from the built bundle under a strict CSP with an in-page fake API. `npx tsx scripts/widget-screenshots.ts`
+ * Screenshots of leads-board (view tabs, sort), lead-card (appointment, follow-ups, lost reason, the call guide) and the
+ * small dialogs (Lost reason, follow-up, contact edit), desktop and phone, light and dark, into
+ * artifacts/screenshots/ (git-ignored), from the built bundle under a strict CSP with an in-page fake API.
+ * `npx tsx scripts/widget-screenshots.ts` (after `vite build --mode embed`).
+ *
+ * Served here rather than by bench/widget-page/server.ts: the page needs the lazily loaded chunks next to
+ * live-leads.js (live-leads-*.js) too.
  */
 import { chromium, type Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { CHROME_ARGS, startWidgetPage } from '../bench/widget-page/server.js';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHROME_ARGS, CSP, ensureBundle } from '../bench/widget-page/server.js';
 
 const OUT = 'artifacts/screenshots';
 mkdirSync(OUT, { recursive: true });
-const { url, server } = await startWidgetPage();
+ensureBundle();
+const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Live Leads widget</title>
+<script type="module" src="/harness.js"></script></head><body></body></html>`;
+const server = createServer((req, res) => {
+  const path = (req.url ?? '/').split('?')[0];
+  res.setHeader('Content-Security-Policy', CSP);
+  const file = path === '/harness.js' ? 'bench/widget-page/harness.js' : /^\/live-leads[\w.-]*\.js$/.test(path) ? join('dist/embed', path.slice(1)) : null;
+  if (file && existsSync(file)) res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(file));
+  else if (path === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
+  else res.writeHead(404).end();
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
 const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROME_ARGS });
 const errors: string[] = [];
 
@@ -20,14 +39,25 @@ async function boardPage(width: number, height: number, theme: 'light' | 'dark')
   await page.waitForFunction('window.__ready === true');
   await page.evaluate(`(() => {
     document.body.style.margin = '0';
+    const w = window.__widget;
+    const day = 86400e3, now = Date.now();
+    // What issue 12 added to the leads: appointments, follow-ups (overdue, today, later), lost reasons; and the views.
+    Object.assign(w.leads[0], { nextAppointmentAt: new Date(now + 2 * day).toISOString(), nextFollowUpAt: new Date(now - 3 * 3600e3).toISOString() });
+    Object.assign(w.leads[1], { nextFollowUpAt: new Date(now + 2 * 3600e3).toISOString() });
+    Object.assign(w.leads[3], { nextAppointmentAt: new Date(now + 20 * day).toISOString() });
+    Object.assign(w.leads[4], { nextFollowUpAt: new Date(now + 4 * day).toISOString() });
+    Object.assign(w.leads[5], { lostReason: 'not_ready', lostNote: 'Wants to wait until after the summer' });
+    w.fakeApi.session = async () => ({ user: { id: 'u1', name: 'Ann', role: 'admin' }, org: { id: 'o1', name: 'Radiance', timezone: 'America/New_York', quietHours: { start: '21:00', end: '08:00' } }, telephony: { outboundAgentConfigured: false, twilioNumber: null, sandbox: true } });
+    w.fakeApi.viewCounts = async () => ({ views: [['call_today', 'Call today', 12], ['this_week', 'This week', 9], ['nurture', 'Nurture', 23], ['revisit_lost', 'Revisit lost', 4]].map(([view, label, count]) => ({ view, label, count })), at: new Date().toISOString() });
     const b = document.createElement('leads-board');
     b.setAttribute('theme', '${theme}');
     b.setAttribute('agent-settings-url', '/settings/agent');
     b.setAttribute('phone-settings-url', '/settings/phone');
-    b.api = window.__widget.fakeApi; b.live = window.__widget.fakeLive;
+    b.api = w.fakeApi; b.live = w.fakeLive;
     document.body.append(b);
   })()`);
   await page.locator('lead-card').nth(19).waitFor();
+  await page.locator('[part="view-count"]').first().waitFor();
   return page;
 }
 
@@ -39,12 +69,36 @@ for (const [name, w, h, theme] of [
 ] as const) {
   const page = await boardPage(w, h, theme);
   await page.screenshot({ path: `${OUT}/${name}.png` });
-  // One card: the first (hot, with the score explanation open) and a call refused with the agent guide.
+  // The Lost dialog, from the second card's Lost button (it loads on first use).
+  await page.locator('lead-card').nth(1).locator('[part~="lost-button"]').click();
+  const dialog = page.getByRole('dialog', { name: 'Why was this lead lost?' });
+  await dialog.waitFor();
+  await dialog.getByRole('radio', { name: 'Not ready now' }).click();
+  await page.screenshot({ path: `${OUT}/${name.replace('board', 'lost-dialog')}.png` });
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  // Schedule a follow-up (F), then Edit contact (E) on the lead whose stored phone is invalid.
+  await page.locator('lead-card').nth(1).locator('[part~="follow-up-button"]').click();
+  const followUp = page.getByRole('dialog', { name: 'Schedule a follow-up' });
+  await followUp.waitFor();
+  await page.screenshot({ path: `${OUT}/${name.replace('board', 'follow-up-dialog')}.png` });
+  await page.keyboard.press('Escape');
+  await followUp.waitFor({ state: 'detached' });
+  await page.locator('lead-card').nth(7).focus();
+  await page.keyboard.press('e');
+  const contact = page.getByRole('dialog', { name: 'Edit contact' });
+  await contact.waitFor();
+  await page.screenshot({ path: `${OUT}/${name.replace('board', 'contact-dialog')}.png` });
+  await page.keyboard.press('Escape');
+  await contact.waitFor({ state: 'detached' });
+  // One card: the first (hot, appointment and an overdue follow-up, the score explanation open) and a call refused
+  // with the agent guide.
   const card = page.locator('lead-card').first();
   await card.locator('[part~="score-badge"]').click();
   await card.locator('[part~="call-button"]').click();
   await card.locator('call-error-guide').waitFor();
   await card.screenshot({ path: `${OUT}/${name.replace('board', 'card')}.png` });
+  await page.locator('lead-card').nth(5).screenshot({ path: `${OUT}/${name.replace('board', 'card-lost')}.png` });
   if (name === 'board-desktop-light') {
     await page.locator('lead-card').nth(1).focus();
     await page.keyboard.press('?');

@@ -10,7 +10,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { EmbedTokenReply, Lead, LeadPage } from '../../core/contracts.js';
@@ -155,6 +155,10 @@ export async function startCrm(opts: CrmOptions): Promise<RunningCrm> {
     }
 
     if (path === '/assets/live-leads.js') return sendFile(req, res, opts.widgetFile, 'no-cache');
+    // The lazily loaded chunks of the bundle (live-leads-<name>-<hash>.js), next to it: content-hashed, cacheable.
+    if (/^\/assets\/live-leads-[\w.-]+\.js$/.test(path)) {
+      return sendFile(req, res, safeJoin(dirname(opts.widgetFile), path.slice('/assets/'.length)), 'max-age=31536000, immutable');
+    }
     if (path.startsWith('/assets/')) return sendFile(req, res, safeJoin(PUBLIC_DIR, path.slice('/assets/'.length)), 'no-cache');
     if (path === '/favicon.ico' || path === '/favicon.svg') return sendFile(req, res, join(PUBLIC_DIR, 'favicon.svg'), 'max-age=86400');
     if (path.startsWith('/react-app/') && opts.reactDir) return sendFile(req, res, safeJoin(opts.reactDir, path.slice('/react-app/'.length)), 'no-cache');

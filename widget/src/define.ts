@@ -1,12 +1,12 @@
 /**
- * Registers every element. Importing a class (index.ts) does not register it; importing this module does.
+ * Registers every element. Importing a class (index.ts) does not register it; importing this module does. The
+ * call-error-guide and the dialogs register themselves when first needed (a separate chunk in the script-tag build).
  * Guarded: loading the bundle twice (or next to another copy) does not throw.
  * Order matters for @lit/context: providers (leads-board) are defined before their consumers, so a consumer
  * upgraded inside an already-upgraded provider finds it (toolchain.md, "@lit/context ordering").
  */
 import { LeadsBoard } from './components/leads-board/leads-board.js';
 import { LeadsToaster } from './components/leads-toaster/leads-toaster.js';
-import { CallErrorGuide } from './components/call-error-guide/call-error-guide.js';
 import { LeadCard } from './components/lead-card/lead-card.js';
 import { LeadDetail } from './components/lead-detail/lead-detail.js';
 import { SmsComposer } from './components/sms-composer/sms-composer.js';
@@ -19,7 +19,7 @@ export function define(tag: string, ctor: CustomElementConstructor): void {
 define('leads-board', LeadsBoard);
 // Consumers.
 define('leads-toaster', LeadsToaster);
-define('call-error-guide', CallErrorGuide);
+// call-error-guide and the small dialogs register themselves on first use (lazy.ts).
 define('lead-card', LeadCard);
 define('lead-detail', LeadDetail);
 define('sms-composer', SmsComposer);

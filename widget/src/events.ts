@@ -5,10 +5,11 @@
  * Naming: no prefix. The host-facing events keep DESIGN.md's names exactly (lead-open, lead-status-change,
  * call-started, call-failed, sms-sent, hot-lead); none of the names clashes with a native event.
  * Cancelable "request" events are fired BEFORE an action the host may veto (`event.preventDefault()`), after
- * Shoelace's `sl-request-close`: lead-status-change-request, call-start-request, sms-compose-request.
+ * Shoelace's `sl-request-close`: lead-status-change-request, call-start-request, sms-compose-request,
+ * lead-contact-change-request (then lead-contact-change once saved, DESIGN.md "Working the list").
  * `lead-open` is cancelable too: preventing it stops the board from opening its own `lead-detail`.
  */
-import type { Call, Lead, LeadStatus, SmsLog } from '../../core/contracts.js';
+import type { Call, Lead, LeadStatus, LostReason, SmsLog } from '../../core/contracts.js';
 
 export interface ApiErrorInfo {
   status: number;
@@ -37,6 +38,8 @@ export interface StatusChangeDetail {
   lead: Lead;
   from: LeadStatus;
   to: LeadStatus;
+  /** On a change to lost: the reason the person gave. */
+  lostReason?: LostReason;
 }
 
 export interface LeadsEventMap {
@@ -46,6 +49,13 @@ export interface LeadsEventMap {
   'lead-status-change-request': StatusChangeDetail;
   /** After the server accepted a status change (`lead` is the updated lead). Also fired for Undo. */
   'lead-status-change': StatusChangeDetail;
+  /**
+   * The user asked to edit a contact (E, "Edit contact"). Cancelable: a host that edits contacts in its own form
+   * prevents it and opens that form; otherwise the board's form opens. `field`: what to fix first (the phone).
+   */
+  'lead-contact-change-request': { lead: Lead; field?: 'phone' };
+  /** A contact edit was saved (`lead` as stored, `changes` the fields sent), so the host can write it back. */
+  'lead-contact-change': { lead: Lead; previous: Lead; changes: Record<string, unknown> };
   /** Before an outbound call is requested. Cancelable. */
   'call-start-request': { lead: Lead };
   /** The API queued the call (202). */
@@ -64,6 +74,8 @@ export interface LeadsEventMap {
   'dialog-close': { reason: 'close' | 'escape' | 'done' };
   /** The user dismissed a call-error guide. */
   'call-error-dismiss': { code: string };
+  /** "Edit contact" in the invalid-phone guide. */
+  'call-error-edit': { code: string };
 }
 
 export type LeadsEventName = keyof LeadsEventMap;
@@ -74,7 +86,7 @@ export type LeadsEvent<K extends LeadsEventName> = CustomEvent<LeadsEventMap[K]>
  * but are not composed, so they stay inside the shadow root they were fired in (the element that renders the
  * emitter listens on its render root or on the element itself).
  */
-export const INTERNAL_EVENTS: ReadonlySet<LeadsEventName> = new Set<LeadsEventName>(['toast-show', 'dialog-close', 'call-error-dismiss']);
+export const INTERNAL_EVENTS: ReadonlySet<LeadsEventName> = new Set<LeadsEventName>(['toast-show', 'dialog-close', 'call-error-dismiss', 'call-error-edit']);
 
 /**
  * Dispatch one of the widget's events from `target`. Returns false when a cancelable event was prevented.
@@ -113,5 +125,8 @@ declare global {
     'toast-show': LeadsEvent<'toast-show'>;
     'dialog-close': LeadsEvent<'dialog-close'>;
     'call-error-dismiss': LeadsEvent<'call-error-dismiss'>;
+    'call-error-edit': LeadsEvent<'call-error-edit'>;
+    'lead-contact-change-request': LeadsEvent<'lead-contact-change-request'>;
+    'lead-contact-change': LeadsEvent<'lead-contact-change'>;
   }
 }

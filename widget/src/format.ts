@@ -124,3 +124,18 @@ export const CALL_STATUS_LABELS: Record<string, string> = {
   ended: 'Call ended',
   failed: 'Call failed',
 };
+
+/**
+ * A time in the clinic's zone as the board shows appointments and follow-ups: "Tue 2:30 PM" within 6 days of now
+ * (either way), else "Mar 3 2:30 PM". `timeZone` is the clinic's IANA zone (GET /v1/session); the browser's without.
+ */
+export function clinicWhen(value: string | number | Date, timeZone?: string | null, now: number = Date.now()): string {
+  const date = toDate(value);
+  const near = Math.abs(date.getTime() - now) < 6 * DAY;
+  const options: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', ...(near ? { weekday: 'short' } : { month: 'short', day: 'numeric' }) };
+  try {
+    return new Intl.DateTimeFormat('en-US', { ...options, timeZone: timeZone || undefined }).format(date).replace(',', '');
+  } catch {
+    return new Intl.DateTimeFormat('en-US', options).format(date).replace(',', '');
+  }
+}

@@ -8,12 +8,17 @@ import type {
   LeadDetail,
   LeadPage,
   LeadStatus,
+  FollowUp,
   Lead,
+  LostReason,
   Note,
   SessionInfo,
   SmsSendReply,
   Tier,
+  ViewCounts,
 } from '../../../core/contracts.js';
+import type { BoardSort } from '../../../core/board.js';
+import type { ViewName } from '../../../core/views.js';
 
 /** An async function returning a fresh embed token. Called at start and once after a 401 TOKEN_EXPIRED. */
 export type TokenProvider = () => Promise<string> | string;
@@ -33,6 +38,10 @@ export interface LeadQuery {
   tier?: Tier | Tier[] | null;
   status?: LeadStatus | null;
   q?: string | null;
+  /** score (the default, not sent), last_contact (oldest first), newest, follow_up (next due first). */
+  sort?: BoardSort | null;
+  /** A priority view computed on the server (GET /v1/views gives their counts). */
+  view?: ViewName | null;
   page?: number;
   pageSize?: number;
 }
@@ -42,6 +51,12 @@ export interface StatusChange {
   /** The status the user saw; a stale one gets 409 STALE_LEAD with `details.lead`. */
   expectedStatus?: LeadStatus;
   expectedVersion?: number;
+  /** Required with `status: 'lost'` (400 LOST_REASON_REQUIRED without it). */
+  lostReason?: LostReason;
+  /** Required with `lostReason: 'other'` (400 LOST_NOTE_REQUIRED). */
+  lostNote?: string;
+  /** Schedules the revisit follow-up this many days ahead (09:00 clinic time). */
+  revisitInDays?: number;
 }
 
 /** A typed error built from the API's error shape `{ error: { code, message, details } }`. */
@@ -134,6 +149,12 @@ export class LeadsApiClient {
     return this.request('/v1/leads', { query, signal });
   }
 
+  /** Each priority view's count under the board's other filters (tier, status, q). */
+  viewCounts(query: LeadQuery = {}, signal?: AbortSignal): Promise<ViewCounts> {
+    const { tier, status, q } = query;
+    return this.request('/v1/views', { query: { tier, status, q }, signal });
+  }
+
   getLead(id: string, signal?: AbortSignal): Promise<LeadDetail> {
     return this.request(`/v1/leads/${encodeURIComponent(id)}`, { signal });
   }
@@ -143,10 +164,31 @@ export class LeadsApiClient {
     return reply.lead;
   }
 
+  /**
+   * A contact edit (PATCH /v1/leads/:id { contact, expectedVersion }): the phone is normalised and re-validated
+   * (400 INVALID_PHONE_FORMAT with `details.field` "contact.phone"); a stale version gets 409 STALE_LEAD.
+   */
+  async editContact(id: string, contact: object, expectedVersion: number): Promise<Lead> {
+    const reply = await this.request<{ lead: Lead }>(`/v1/leads/${encodeURIComponent(id)}`, { method: 'PATCH', body: { contact, expectedVersion } });
+    return reply.lead;
+  }
+
   /** Undo of Lost (by the one who marked it, within 10 s) or an admin's revert of a lost lead. */
   async revert(id: string): Promise<Lead> {
     const reply = await this.request<{ lead: Lead }>(`/v1/leads/${encodeURIComponent(id)}/revert`, { method: 'POST', body: {} });
     return reply.lead;
+  }
+
+  /** POST /v1/leads/:id/follow-ups: `dueAt` ISO with its offset (400 DUE_IN_PAST for a time gone by). */
+  async scheduleFollowUp(id: string, input: { dueAt: string; note?: string | null }): Promise<FollowUp> {
+    const reply = await this.request<{ followUp: FollowUp }>(`/v1/leads/${encodeURIComponent(id)}/follow-ups`, { method: 'POST', body: input });
+    return reply.followUp;
+  }
+
+  /** PATCH /v1/follow-ups/:id: done (true) or reopened, snoozed to a new `dueAt`, or its note changed. */
+  async updateFollowUp(id: string, change: { done?: boolean; dueAt?: string; note?: string | null }): Promise<FollowUp> {
+    const reply = await this.request<{ followUp: FollowUp }>(`/v1/follow-ups/${encodeURIComponent(id)}`, { method: 'PATCH', body: change });
+    return reply.followUp;
   }
 
   async addNote(id: string, body: string): Promise<Note> {
@@ -197,6 +239,8 @@ export class LeadsApiClient {
       if (tier) params.set('tier', tier);
       if (query.status) params.set('status', query.status);
       if (query.q && query.q.trim()) params.set('q', query.q.trim());
+      if (query.sort && query.sort !== 'score') params.set('sort', query.sort);
+      if (query.view) params.set('view', query.view);
       if (query.page) params.set('page', String(query.page));
       if (query.pageSize) params.set('pageSize', String(query.pageSize));
     }

@@ -71,7 +71,7 @@ export interface LiveServiceOptions {
   socketFactory?: (url: string, opts: { path: string; auth: (cb: (data: object) => void) => void }) => LiveSocket;
 }
 
-const SERVER_EVENTS = ['lead:updated', 'lead:scored', 'lead:hot', 'call:updated', 'sms:updated'] as const;
+const SERVER_EVENTS = ['lead:updated', 'lead:scored', 'lead:hot', 'call:updated', 'sms:updated', 'follow-up:due', 'lead:deleted'] as const;
 
 export class LiveService extends LiveEmitter {
   private socket: LiveSocket | null = null;

@@ -6,10 +6,13 @@ import type { Lead, LeadStatus } from '../../../core/contracts.js';
 import { ApiError, type LeadsApiClient } from '../api/client.js';
 import { emit, toast, type ApiErrorInfo, type ToastOptions } from '../events.js';
 import { statusLabel } from '../format.js';
+import type { LostChoice } from '../dialogs/lost-reason-dialog.js';
 
 export interface StatusActionOptions {
   /** Show the success toast (default true). */
   toast?: boolean;
+  /** With `to === 'lost'`: the reason (and note, revisit) from the Lost dialog (askLostReason). */
+  lost?: LostChoice | null;
 }
 
 /**
@@ -48,10 +51,12 @@ export async function changeLeadStatus(
   options: StatusActionOptions = {},
 ): Promise<StatusChangeResult> {
   const from = lead.leadStatus;
-  if (!emit(host, 'lead-status-change-request', { lead, from, to }, { cancelable: true })) return { kind: 'vetoed' };
+  const lost = to === 'lost' ? options.lost ?? undefined : undefined;
+  const request = lost ? { lead, from, to, lostReason: lost.lostReason } : { lead, from, to };
+  if (!emit(host, 'lead-status-change-request', request, { cancelable: true })) return { kind: 'vetoed' };
   let updated: Lead;
   try {
-    updated = await api.changeStatus(lead.id, { status: to, expectedStatus: from });
+    updated = await api.changeStatus(lead.id, { status: to, expectedStatus: from, ...lost });
   } catch (err) {
     const error = errorInfo(err, 'The status could not be changed.');
     if (err instanceof ApiError && err.code === 'STALE_LEAD') {

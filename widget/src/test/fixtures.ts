@@ -36,6 +36,15 @@ export function makeLead(overrides: Partial<Lead> = {}): Lead {
     lostBy: null,
     lostAt: null,
     activeCallId: null,
+    lostReason: null,
+    lostNote: null,
+    nextAppointmentAt: null,
+    nextFollowUpAt: null,
+    nextFollowUpId: null,
+    lastInboundSentiment: null,
+    ownerId: null,
+    ownerName: null,
+    lastCallOutcome: null,
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -83,6 +92,8 @@ export class FakeBackend {
   requests: RecordedRequest[] = [];
   /** Checked before the built-in routes; return a reply to take over a request. */
   overrides: Override[] = [];
+  /** The lead ids in each priority view (GET /v1/leads?view=, GET /v1/views), as the server would compute them. */
+  views: Record<string, string[]> = {};
   /** Delay every reply (ms), to observe loading states. */
   delay = 0;
   client: LeadsApiClient;
@@ -127,19 +138,64 @@ export class FakeBackend {
       return { status: 200, body: { user: { id: 'u1', name: 'Ann', role: 'agent' }, org: { id: 'o1', name: 'Clinic', timezone: 'UTC' }, telephony: { outboundAgentConfigured: true, twilioNumber: '+15550001111', sandbox: true } } };
     }
     if (method === 'GET' && path === '/v1/leads') return { status: 200, body: this.page(req.query) };
+    if (method === 'GET' && path === '/v1/views') {
+      // Strict like the server: only the board's filters.
+      const extra = [...req.query.keys()].filter((k) => !['tier', 'status', 'q'].includes(k));
+      if (extra.length) return error(400, 'VALIDATION_FAILED', `unknown ${extra.join(', ')}`);
+      const labels: Record<string, string> = { call_today: 'Call today', this_week: 'This week', nurture: 'Nurture', revisit_lost: 'Revisit lost' };
+      const views = Object.keys(labels).map((view) => {
+        const q = new URLSearchParams(req.query);
+        q.set('view', view);
+        return { view, label: labels[view], count: this.filtered(q).length };
+      });
+      return { status: 200, body: { views, at: new Date().toISOString() } };
+    }
     if (method === 'GET' && path === '/v1/leads.csv') return { status: 200, body: new Blob(['name,phone\n']) };
-    const m = /^\/v1\/leads\/([^/]+)(?:\/(\w+))?$/.exec(path);
+    const m = /^\/v1\/leads\/([^/]+)(?:\/([\w-]+))?$/.exec(path);
     const lead = m ? this.leads.find((l) => l.id === decodeURIComponent(m[1])) : undefined;
     if (m && !lead) return error(404, 'NOT_FOUND', 'No such lead');
+    if (lead && method === 'PATCH' && !m![2] && (req.body as { contact?: unknown }).contact) {
+      // A contact edit (docs/api.md): version-checked, the phone re-validated (E.164 after removing formatting).
+      const body = req.body as { contact: Partial<Lead>; expectedVersion: number };
+      if (body.expectedVersion !== lead.version) return error(409, 'STALE_LEAD', 'Changed', { lead: { ...lead } });
+      const c = { ...body.contact };
+      if (c.phone !== undefined) {
+        const phone = c.phone.replace(/[\s().-]/g, '');
+        if (!/^\+[1-9]\d{6,14}$/.test(phone)) {
+          return error(400, 'INVALID_PHONE_FORMAT', `"${c.phone}" has no country code we recognise: start with + and the country code, for example +12125550123.`, { field: 'contact.phone' });
+        }
+        Object.assign(c, { phone, phoneValid: true });
+      }
+      Object.assign(lead, c, { version: lead.version + 1 });
+      return { status: 200, body: { lead: { ...lead } } };
+    }
     if (lead && method === 'PATCH' && !m![2]) {
-      const body = req.body as { status: LeadStatus; expectedStatus?: LeadStatus };
+      const body = req.body as { status: LeadStatus; expectedStatus?: LeadStatus; lostReason?: Lead['lostReason']; lostNote?: string };
+      // As the server (docs/api.md): a Lost needs a reason, and "other" a note.
+      if (body.status === 'lost' && !body.lostReason) return error(400, 'LOST_REASON_REQUIRED', 'Say why this lead was lost.');
+      if (body.lostReason === 'other' && !body.lostNote) return error(400, 'LOST_NOTE_REQUIRED', 'Add a note.');
       if (body.expectedStatus && body.expectedStatus !== lead.leadStatus) return error(409, 'STALE_LEAD', 'Changed', { lead });
-      Object.assign(lead, { leadStatus: body.status, version: lead.version + 1, lostFrom: body.status === 'lost' ? lead.leadStatus : null });
+      const lost = body.status === 'lost';
+      Object.assign(lead, {
+        leadStatus: body.status,
+        version: lead.version + 1,
+        lostFrom: lost ? lead.leadStatus : null,
+        lostReason: lost ? body.lostReason : null,
+        lostNote: lost ? body.lostNote ?? null : null,
+      });
       return { status: 200, body: { lead: { ...lead } } };
     }
     if (lead && method === 'POST' && m![2] === 'revert') {
-      Object.assign(lead, { leadStatus: lead.lostFrom ?? 'new', lostFrom: null, version: lead.version + 1 });
+      Object.assign(lead, { leadStatus: lead.lostFrom ?? 'new', lostFrom: null, lostReason: null, lostNote: null, version: lead.version + 1 });
       return { status: 200, body: { lead: { ...lead } } };
+    }
+    if (lead && method === 'POST' && m![2] === 'follow-ups') {
+      const body = req.body as { dueAt: string; note?: string | null };
+      if (Date.parse(body.dueAt) < Date.now() - 60_000) return error(400, 'DUE_IN_PAST', 'A follow-up is due in the future: pick a later time.');
+      const at = new Date().toISOString();
+      const followUp = { id: `fu-${this.requests.length}`, contactId: lead.id, dueAt: new Date(body.dueAt).toISOString(), note: body.note ?? null, status: 'open', source: 'manual', createdBy: { id: 'u1', name: 'Ann' }, createdAt: at, updatedAt: at, doneAt: null, doneBy: null, remindedAt: null };
+      if (!lead.nextFollowUpAt || Date.parse(followUp.dueAt) < Date.parse(lead.nextFollowUpAt)) Object.assign(lead, { nextFollowUpAt: followUp.dueAt, nextFollowUpId: followUp.id });
+      return { status: 201, body: { followUp } };
     }
     if (lead && method === 'POST' && m![2] === 'calls') {
       return { status: 202, body: { call: makeCall({ id: `call-${lead.id}`, contactId: lead.id }) } };
@@ -152,17 +208,31 @@ export class FakeBackend {
     return error(404, 'NOT_FOUND', `No route ${method} ${path}`);
   }
 
-  private page(query: URLSearchParams) {
+  private filtered(query: URLSearchParams): Lead[] {
     const tiers = query.get('tier')?.split(',');
     const status = query.get('status');
     const q = query.get('q')?.toLowerCase();
-    const page = Number(query.get('page') ?? 1);
-    const pageSize = Number(query.get('pageSize') ?? 20);
-    const items = this.leads
+    const view = query.get('view');
+    const sort = query.get('sort') ?? 'score';
+    const time = (v: string | null, none: number) => (v ? Date.parse(v) : none);
+    const order: Record<string, (a: Lead, b: Lead) => number> = {
+      score: (a, b) => b.leadScore - a.leadScore,
+      last_contact: (a, b) => time(a.lastContactAt, -Infinity) - time(b.lastContactAt, -Infinity),
+      newest: (a, b) => time(b.createdAt, 0) - time(a.createdAt, 0),
+      follow_up: (a, b) => time(a.nextFollowUpAt, Infinity) - time(b.nextFollowUpAt, Infinity),
+    };
+    return this.leads
       .filter((l) => !tiers || tiers.includes(tierOf(l.leadScore)))
       .filter((l) => !status || l.leadStatus === status)
+      .filter((l) => !view || (this.views[view] ?? []).includes(l.id))
       .filter((l) => !q || l.name.toLowerCase().includes(q) || (q.replace(/\D/g, '') && l.phone.includes(q.replace(/\D/g, ''))))
-      .sort((a, b) => b.leadScore - a.leadScore);
+      .sort(order[sort]);
+  }
+
+  private page(query: URLSearchParams) {
+    const page = Number(query.get('page') ?? 1);
+    const pageSize = Number(query.get('pageSize') ?? 20);
+    const items = this.filtered(query);
     const total = items.length;
     return { items: items.slice((page - 1) * pageSize, page * pageSize).map((l) => ({ ...l })), page, pageSize, total, totalPages: Math.ceil(total / pageSize) };
   }
@@ -211,4 +281,29 @@ export async function waitFor(check: () => unknown, message = 'condition', timeo
     if (Date.now() - start > timeout) throw new Error(`Timed out waiting for ${message}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The "Why was this lead lost?" dialog once it has opened under `root` (a shadow root). */
+export async function lostDialogIn(root: ParentNode): Promise<import('../dialogs/lost-reason-dialog.js').LostReasonDialog> {
+  await waitFor(() => root.querySelector('lost-reason-dialog')?.shadowRoot?.querySelector('dialog[open]'), 'the Lost dialog');
+  const dialog = root.querySelector('lost-reason-dialog')!;
+  await dialog.updateComplete;
+  return dialog;
+}
+
+/** Picks `reason` in the Lost dialog under `root` (with `note`), sets the revisit box when given, and confirms. */
+export async function pickLostReason(root: ParentNode, reason: string, opts: { note?: string; revisit?: boolean } = {}): Promise<void> {
+  const dialog = await lostDialogIn(root);
+  const r = dialog.shadowRoot!;
+  r.querySelector<HTMLInputElement>(`input[type="radio"][value="${reason}"]`)!.click();
+  await dialog.updateComplete;
+  if (opts.note !== undefined) {
+    const input = r.querySelector<HTMLInputElement>('input.note')!;
+    input.value = opts.note;
+    input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  }
+  const box = r.querySelector<HTMLInputElement>('input[type="checkbox"]')!;
+  if (opts.revisit !== undefined && box.checked !== opts.revisit) box.click();
+  await dialog.updateComplete;
+  r.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
 }

@@ -4,6 +4,8 @@ import { property } from 'lit/decorators.js';
 import { configContext, defaultConfig, type WidgetConfig } from '../../contexts.js';
 import { emit } from '../../events.js';
 import { formatPhone } from '../../format.js';
+import { phoneProblemMessage } from '../../../../core/phone.js';
+import { phoneProblemOf } from '../../dialogs/contact-dialog.js';
 import { buttons, tokens } from '../../styles/tokens.js';
 import { styles } from './call-error-guide.styles.js';
 
@@ -42,7 +44,7 @@ export const CALL_GUIDES: Record<string, Guide> = {
     steps: (phone) => [
       html`Numbers must be in international E.164 format: a <strong>+</strong>, the country code, then the number, with no
         spaces, brackets or dashes.${phone ? html` This lead has <code>${phone}</code>.` : nothing}`,
-      "Correct the lead's number in your CRM; the board updates when it syncs.",
+      "Correct the lead's number: Edit contact below, or in your CRM (the board updates when it syncs).",
       'Press Call Back again. If your clinic number is the one in the wrong format, fix it in the phone settings.',
     ],
     link: 'phoneSettingsUrl',
@@ -59,6 +61,7 @@ export const CALL_GUIDES: Record<string, Guide> = {
  * `agent-settings-url` / `phone-settings-url`) unless set on the element.
  *
  * @fires call-error-dismiss - The user closed the guide.
+ * @fires call-error-edit - "Edit contact" in the INVALID_PHONE_FORMAT guide (with `editable`): the card or detail opens the contact form.
  *
  * @csspart base - The guide box.
  * @csspart title - The heading.
@@ -66,6 +69,8 @@ export const CALL_GUIDES: Record<string, Guide> = {
  * @csspart examples - The E.164 examples.
  * @csspart settings-link - The link to the host's settings page.
  * @csspart dismiss - The close button.
+ * @csspart edit-contact - "Edit contact" (INVALID_PHONE_FORMAT).
+ * @csspart problem - What is wrong with the stored number.
  *
  * @cssprop --leads-guide-bg - Background of the guide.
  * @cssprop --leads-guide-border - Border colour of the guide.
@@ -87,6 +92,8 @@ export class CallErrorGuide extends LitElement {
   @property({ attribute: 'agent-settings-url' }) agentSettingsUrl: string | null = null;
   /** Overrides the configured link to the host's phone settings page. */
   @property({ attribute: 'phone-settings-url' }) phoneSettingsUrl: string | null = null;
+  /** Offer "Edit contact" in the INVALID_PHONE_FORMAT guide (fires `call-error-edit`). */
+  @property({ type: Boolean }) editable = false;
   /** Heading level of the title (2-6) to fit the surrounding outline. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 3;
 
@@ -136,15 +143,21 @@ export class CallErrorGuide extends LitElement {
       </div>`;
     }
     const href = this.linkFor(guide);
+    const phoneGuide = this.code === 'INVALID_PHONE_FORMAT';
+    const problem = phoneGuide && this.phone ? phoneProblemOf(this.phone) : null;
     return html`<div class="guide" part="base" role="alert">
       ${this.renderTitle(guide.title)} ${this.message ? html`<p class="message">${this.message}</p>` : nothing}
+      ${problem ? html`<p class="message" part="problem">${phoneProblemMessage(this.phone, problem)}</p>` : nothing}
       <ol part="steps">
         ${guide.steps(this.phone ? formatPhone(this.phone) : '').map((s) => html`<li>${s}</li>`)}
       </ol>
       ${guide.examples ? this.renderExamples() : nothing}
       <div class="actions">
+        ${phoneGuide && this.editable
+          ? html`<button class="btn btn--primary" part="edit-contact" @click=${() => emit(this, 'call-error-edit', { code: this.code })}>Edit contact</button>`
+          : nothing}
         ${href
-          ? html`<a class="btn btn--primary" part="settings-link" href=${href}>${guide.linkLabel}</a>`
+          ? html`<a class="btn ${phoneGuide && this.editable ? '' : 'btn--primary'}" part="settings-link" href=${href}>${guide.linkLabel}</a>`
           : html`<p class="message">Ask your administrator to open the settings.</p>`}
         ${dismiss}
       </div>

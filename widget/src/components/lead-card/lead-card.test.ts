@@ -3,17 +3,20 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
 import type { Lead } from '../../../../core/contracts.js';
 import type { LeadCard } from './lead-card.js';
-import { error, FakeBackend, FakeLive, makeCall, makeLead, waitFor } from '../../test/fixtures.js';
+import { error, FakeBackend, FakeLive, lostDialogIn, makeCall, makeLead, pickLostReason, waitFor } from '../../test/fixtures.js';
 import type { TestProvider } from '../../test/fixtures.js';
 
 const NOW = Date.now();
 
-async function renderCard(lead: Lead, opts: { backend?: FakeBackend; theme?: string } = {}) {
+async function renderCard(lead: Lead, opts: { backend?: FakeBackend; theme?: string; timezone?: string; now?: number } = {}) {
   const backend = opts.backend ?? new FakeBackend([lead]);
   const live = new FakeLive();
-  const config = { apiUrl: 'http://api.test', settings: { agentSettingsUrl: '/settings/agent', phoneSettingsUrl: '/settings/phone' }, session: null };
+  const session = opts.timezone
+    ? { user: { id: 'u1', name: 'Ann', role: 'agent' as const }, org: { id: 'o1', name: 'Clinic', timezone: opts.timezone, quietHours: { start: '21:00', end: '08:00' } }, telephony: { outboundAgentConfigured: true, twilioNumber: null, sandbox: true } }
+    : null;
+  const config = { apiUrl: 'http://api.test', settings: { agentSettingsUrl: '/settings/agent', phoneSettingsUrl: '/settings/phone' }, session };
   const provider = await fixture<TestProvider>(html`<test-provider .api=${backend.client} .live=${live} .config=${config}>
-    <lead-card .lead=${lead} .now=${NOW} theme=${opts.theme ?? 'light'}></lead-card>
+    <lead-card .lead=${lead} .now=${opts.now ?? NOW} theme=${opts.theme ?? 'light'}></lead-card>
   </test-provider>`);
   const card = provider.querySelector('lead-card')!;
   await card.updateComplete;
@@ -86,6 +89,42 @@ describe('lead-card', () => {
       expect(why).to.contain('High-value keywords: “botox” +10');
       expect(why).to.contain('“can I come this week?”');
       expect(why).to.contain('Urgency');
+    });
+  });
+
+  describe('what is next', () => {
+    // Tuesday 10 March 2026, 11:00 in New York (EDT, UTC-4).
+    const TUE = Date.parse('2026-03-10T15:00:00Z');
+    const zone = 'America/New_York';
+
+    it('shows the next appointment in the clinic time zone ("Thu 2:30 PM") and an overdue follow-up in the danger colour', async () => {
+      const lead = makeLead({ nextAppointmentAt: '2026-03-12T18:30:00Z', nextFollowUpAt: '2026-03-09T13:00:00Z', nextFollowUpId: 'f1' });
+      const { card } = await renderCard(lead, { timezone: zone, now: TUE });
+      expect(text(part(card, 'appointment'))).to.equal('Appointment Thu 2:30 PM');
+      expect(part(card, 'appointment')!.querySelector('time')!.getAttribute('datetime')).to.equal('2026-03-12T18:30:00Z');
+      const fu = part(card, 'follow-up')!;
+      expect(text(fu)).to.equal('Follow-up overdue Mon 9:00 AM');
+      expect(getComputedStyle(fu).color).to.equal('rgb(180, 35, 24)');
+      await expect(card).to.be.accessible();
+    });
+
+    it('reads a follow-up due later today as "today", a far one by its date, and hides a past appointment', async () => {
+      const today = await renderCard(makeLead({ nextFollowUpAt: '2026-03-10T20:15:00Z', nextAppointmentAt: '2026-03-09T18:00:00Z' }), { timezone: zone, now: TUE });
+      expect(text(part(today.card, 'follow-up'))).to.equal('Follow-up today Tue 4:15 PM');
+      expect(part(today.card, 'appointment')).to.equal(null);
+      const far = await renderCard(makeLead({ nextFollowUpAt: '2026-04-02T13:00:00Z' }), { timezone: zone, now: TUE });
+      expect(text(part(far.card, 'follow-up'))).to.equal('Follow-up Apr 2 9:00 AM');
+      // Another clinic zone, the same instant: Tokyo is already Friday 3 April, 22:00.
+      const tokyo = await renderCard(makeLead({ nextFollowUpAt: '2026-04-02T13:00:00Z' }), { timezone: 'Asia/Tokyo', now: TUE });
+      expect(text(part(tokyo.card, 'follow-up'))).to.equal('Follow-up Apr 2 10:00 PM');
+    });
+
+    it('says why a lost lead was lost, with the note', async () => {
+      const { card } = await renderCard(makeLead({ leadStatus: 'lost', lostReason: 'other', lostNote: 'Moved away' }));
+      expect(text(part(card, 'lost-reason'))).to.equal('Lost: Other · “Moved away”');
+      const open = await renderCard(makeLead({ leadStatus: 'new' }));
+      expect(part(open.card, 'lost-reason')).to.equal(null);
+      expect(part(open.card, 'follow-up')).to.equal(null);
     });
   });
 
@@ -201,6 +240,8 @@ describe('lead-card', () => {
         expect(failed.detail.error.code).to.equal(code);
         await card.updateComplete;
         const guide = card.shadowRoot!.querySelector('call-error-guide')!;
+        // Loaded on first use (lazy.ts), then upgraded with the properties it was given.
+        await customElements.whenDefined('call-error-guide');
         await guide.updateComplete;
         const link = guide.shadowRoot!.querySelector<HTMLAnchorElement>('[part="settings-link"]')!;
         expect(text(link)).to.equal(linkText);
@@ -236,13 +277,40 @@ describe('lead-card', () => {
       const { card, backend } = await renderCard(lead);
       const toast = oneEvent(card, 'toast-show');
       part(card, 'lost-button')!.click();
+      await pickLostReason(card.shadowRoot!, 'price');
       const { detail } = await toast;
       expect(detail.message).to.equal('Lead marked as lost');
+      expect(backend.requestsTo('PATCH', `/v1/leads/${lead.id}`)[0].body).to.deep.equal({ status: 'lost', expectedStatus: 'qualified', lostReason: 'price' });
       expect(detail.action?.label).to.equal('Undo');
       const undone = oneEvent(card, 'lead-status-change');
       await detail.action!.run(card);
       expect((await undone).detail).to.deep.include({ from: 'lost', to: 'qualified' });
       expect(backend.requestsTo('POST', `/v1/leads/${lead.id}/revert`)).to.have.length(1);
+    });
+
+    it('Lost asks why first: Cancel sends nothing and keeps the card as it was; a click in the dialog does not open the lead', async () => {
+      const lead = makeLead({ leadStatus: 'contacted' });
+      const { card, backend } = await renderCard(lead);
+      let opened = 0;
+      card.addEventListener('lead-open', () => opened++);
+      part(card, 'lost-button')!.click();
+      const dialog = await lostDialogIn(card.shadowRoot!);
+      (dialog.shadowRoot!.querySelector('legend') as HTMLElement).click();
+      [...dialog.shadowRoot!.querySelectorAll<HTMLButtonElement>('.modal-footer button')].find((b) => b.textContent!.trim() === 'Cancel')!.click();
+      await waitFor(() => !card.shadowRoot!.querySelector('lost-reason-dialog'), 'dialog gone');
+      expect(opened).to.equal(0);
+      expect(backend.requestsTo('PATCH', /./)).to.have.length(0);
+      expect(text(part(card, 'status-badge'))).to.equal('Contacted');
+      expect(part(card, 'lost-button')).to.exist;
+    });
+
+    it('the request event carries the reason', async () => {
+      const lead = makeLead({ leadStatus: 'new' });
+      const { card } = await renderCard(lead);
+      const request = oneEvent(card, 'lead-status-change-request');
+      part(card, 'lost-button')!.click();
+      await pickLostReason(card.shadowRoot!, 'other', { note: 'Chose a clinic near work' });
+      expect((await request).detail).to.deep.include({ from: 'new', to: 'lost', lostReason: 'other' });
     });
 
     it('sends nothing when the host vetoes the status change', async () => {
@@ -261,6 +329,7 @@ describe('lead-card', () => {
       card.addEventListener('lead-status-change', () => changes++);
       const toast = oneEvent(card, 'toast-show');
       part(card, 'lost-button')!.click();
+      await pickLostReason(card.shadowRoot!, 'no_response');
       const { detail } = await toast;
       expect(detail.variant).to.equal('error');
       expect(detail.message).to.contain('changed by someone else (now Booked)');
@@ -286,8 +355,15 @@ describe('lead-card', () => {
       await waitFor(() => card.lead!.leadStatus === 'booked');
       card.focus();
       await sendKeys({ press: 'l' });
+      // L asks why first; the keys of the dialog (arrows, Enter) do not reach the card's shortcuts.
+      const dialog = await lostDialogIn(card.shadowRoot!);
+      expect(backend.requestsTo('PATCH', /./)).to.have.length(1);
+      expect(dialog.shadowRoot!.activeElement?.getAttribute('value')).to.equal('price');
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'Enter' });
       await waitFor(() => backend.requestsTo('PATCH', /./).length === 2, 'lost');
-      expect(backend.requestsTo('PATCH', /./)[1].body).to.deep.include({ status: 'lost', expectedStatus: 'booked' });
+      expect(backend.requestsTo('PATCH', /./)[1].body).to.deep.equal({ status: 'lost', expectedStatus: 'booked', lostReason: 'no_response' });
     });
   });
 

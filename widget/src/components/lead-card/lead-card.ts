@@ -6,7 +6,7 @@ import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
 import { callGuideTemplate, callStateTemplate } from '../../calls/call-view.js';
 import { CallController } from '../../calls/call-controller.js';
-import { apiContext, liveContext } from '../../contexts.js';
+import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { emit } from '../../events.js';
 import {
   formatPhone,
@@ -15,7 +15,11 @@ import {
   TIER_INFO,
   tierOf,
 } from '../../format.js';
+import { editContact } from '../../leads/contact-edit.js';
+import { scheduleFollowUp } from '../../leads/follow-up.js';
+import { askLostReason, type LostChoice } from '../../leads/lost-reason.js';
 import { changeLeadStatus } from '../../leads/status-actions.js';
+import { nextLineStyles, nextLinesTemplate } from '../../leads/next-lines.js';
 import { scoreRuleStyles, scoreRulesTemplate } from '../../leads/score-view.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { clockIcon, messageIcon, phoneIcon } from './icons.js';
@@ -27,7 +31,7 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  * @tagname lead-card
  * @summary One lead on the board: tier and status badges, name, phone, services, last contact, and the
  * Call Back / SMS / Book / Lost actions. Clicking anywhere but a button (or Space / Enter on the focused card)
- * opens the lead. Keys while focus is in the card: C call, S SMS, B book, L lost.
+ * opens the lead. Keys while focus is in the card: C call, S SMS, B book, L lost (asks why first), F follow up, E edit the contact.
  *
  * @fires lead-open - The card was activated (cancelable).
  * @fires call-start-request - Before the call is placed (cancelable).
@@ -36,6 +40,8 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  * @fires sms-compose-request - The SMS button was pressed (the board opens the composer unless prevented).
  * @fires lead-status-change-request - Before Book / Lost is sent (cancelable).
  * @fires lead-status-change - The status changed (or was undone).
+ * @fires lead-contact-change-request - Before the contact form opens (cancelable: the host opens its own form).
+ * @fires lead-contact-change - A contact edit was saved.
  * @fires toast-show - Asks the board's toaster for "Lead marked as ..." toasts.
  *
  * @csspart base - The card box.
@@ -47,11 +53,15 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  * @csspart name - The lead's name.
  * @csspart phone - The phone line.
  * @csspart tags - The services list.
+ * @csspart appointment - The next appointment ("Appointment Tue 2:30 PM", clinic time).
+ * @csspart follow-up - The next follow-up (overdue, today, or its time).
+ * @csspart lost-reason - Why a lost lead was lost.
  * @csspart footer - The action buttons row.
  * @csspart call-button - Call Back.
  * @csspart sms-button - SMS.
  * @csspart book-button - Book.
  * @csspart lost-button - Lost.
+ * @csspart follow-up-button - Follow up (schedules a follow-up).
  * @csspart guide - The call-error-guide shown after a refused call.
  *
  * @cssprop --leads-card-bg - Card background (defaults to --leads-color-surface).
@@ -61,7 +71,7 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  * @cssprop --leads-warm-accent - The left edge of a Warm card.
  */
 export class LeadCard extends LitElement {
-  static override styles = [tokens, buttons, badges, scoreRuleStyles, styles];
+  static override styles = [tokens, buttons, badges, scoreRuleStyles, styles, nextLineStyles];
 
   private readonly calls = new CallController(this, {
     api: () => this.api,
@@ -82,8 +92,13 @@ export class LeadCard extends LitElement {
   @state()
   private live?: LiveUpdates;
 
+  @consume({ context: configContext, subscribe: true })
+  @state()
+  private config: WidgetConfig = defaultConfig;
+
   @state() private explainOpen = false;
   @state() private pendingStatus: 'booked' | 'lost' | null = null;
+  private askingLost = false;
 
   constructor() {
     super();
@@ -103,7 +118,7 @@ export class LeadCard extends LitElement {
     if (event.defaultPrevented || !this.lead) return;
     for (const node of event.composedPath()) {
       if (node === this) break;
-      if (node instanceof HTMLElement && (INTERACTIVE.has(node.tagName) || node.classList.contains('why'))) return;
+      if (node instanceof HTMLElement && (INTERACTIVE.has(node.tagName) || node.localName === 'dialog' || node.classList.contains('why'))) return;
     }
     if (globalThis.getSelection?.()?.toString()) return;
     this.open();
@@ -122,7 +137,7 @@ export class LeadCard extends LitElement {
       this.explainOpen = false;
       return;
     }
-    const action = { c: () => this.startCall(), s: () => this.composeSms(), b: () => this.book(), l: () => this.markLost() }[
+    const action = { c: () => this.startCall(), s: () => this.composeSms(), b: () => this.book(), l: () => this.markLost(), f: () => this.followUp(), e: () => this.editContact() }[
       event.key.toLowerCase()
     ];
     if (action && !event.shiftKey) {
@@ -155,19 +170,64 @@ export class LeadCard extends LitElement {
     return this.setStatus('booked');
   }
 
-  /** Lost (not offered when lost or converted); the toast offers Undo. */
-  markLost(): Promise<void> {
-    return this.setStatus('lost');
+  /**
+   * Lost (not offered when lost or converted): asks why first ("Why was this lead lost?"); cancelling it changes
+   * nothing. The toast offers Undo.
+   */
+  async markLost(): Promise<void> {
+    const lead = this.lead;
+    if (!lead || !this.api || this.pendingStatus || this.askingLost || !this.canLose(lead)) return;
+    this.askingLost = true;
+    let choice: LostChoice | null;
+    try {
+      choice = await askLostReason(this.renderRoot, lead, this.config.session?.org.timezone);
+    } finally {
+      this.askingLost = false;
+    }
+    if (choice) await this.setStatus('lost', choice);
   }
 
-  private async setStatus(to: 'booked' | 'lost'): Promise<void> {
+  /** Follow up (F): "Schedule a follow-up" with the quick choices, in the clinic's time zone. */
+  async followUp(): Promise<void> {
+    const lead = this.lead;
+    if (!lead || !this.api || this.askingLost) return;
+    this.askingLost = true;
+    try {
+      const f = await scheduleFollowUp(this, this.renderRoot, this.api, lead, this.config.session?.org.timezone);
+      const shown = this.lead;
+      // Shown at once; the realtime lead:updated confirms it.
+      if (f && shown?.id === lead.id && (!shown.nextFollowUpAt || Date.parse(f.dueAt) <= Date.parse(shown.nextFollowUpAt))) {
+        this.lead = { ...shown, nextFollowUpAt: f.dueAt, nextFollowUpId: f.id };
+      }
+    } finally {
+      this.askingLost = false;
+    }
+  }
+
+  /** Edit contact (E, and the invalid-phone guide): the host may veto it and open its own form. */
+  async editContact(field?: 'phone'): Promise<void> {
+    const lead = this.lead;
+    if (!lead || !this.api || this.askingLost) return;
+    this.askingLost = true;
+    try {
+      const saved = await editContact(this, this.renderRoot, this.api, lead, field);
+      if (saved && this.lead?.id === saved.id) {
+        this.lead = saved;
+        if (saved.phoneValid) this.calls.dismissError();
+      }
+    } finally {
+      this.askingLost = false;
+    }
+  }
+
+  private async setStatus(to: 'booked' | 'lost', lost?: LostChoice): Promise<void> {
     const lead = this.lead;
     if (!lead || !this.api || this.pendingStatus) return;
     if (to === 'booked' && !this.canBook(lead)) return;
     if (to === 'lost' && !this.canLose(lead)) return;
     this.pendingStatus = to;
     try {
-      const result = await changeLeadStatus(this, this.api, lead, to);
+      const result = await changeLeadStatus(this, this.api, lead, to, { lost });
       const shown = result.kind === 'changed' || result.kind === 'stale' ? result.lead : null;
       if (shown && this.lead?.id === shown.id) this.lead = shown;
     } finally {
@@ -250,12 +310,14 @@ export class LeadCard extends LitElement {
               : 'Never'}</span
           >
         </p>
+        ${nextLinesTemplate(lead, this.config.session?.org.timezone, now, (cls, part, content) => html`<p class="line ${cls}" part=${part}>${content}</p>`)}
         ${callStateTemplate(this.calls)}
       </div>
-      ${callGuideTemplate(this.calls, lead, 4)}
+      ${callGuideTemplate(this.calls, lead, 4, () => this.editContact('phone'))}
       <footer part="footer">
         ${this.renderCallButton()}
         <button class="btn" part="sms-button" @click=${this.composeSms}>${messageIcon}SMS</button>
+        <button class="btn" part="follow-up-button" aria-keyshortcuts="F" @click=${this.followUp}>${clockIcon}Follow up</button>
         ${this.canBook(lead)
           ? html`<button class="btn" part="book-button" ?disabled=${!!this.pendingStatus} @click=${this.book}>Book</button>`
           : nothing}

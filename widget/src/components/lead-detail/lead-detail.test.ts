@@ -5,7 +5,7 @@ import type { Lead, LeadDetail as LeadDetailData, LeadEvent } from '../../../../
 import type { LeadDetail } from './lead-detail.js';
 import { describeEvent, snippet } from './lead-detail.js';
 import { deepActiveElement } from '../../dialogs/modal.js';
-import { error, FakeBackend, FakeLive, makeCall, makeLead, waitFor } from '../../test/fixtures.js';
+import { error, FakeBackend, FakeLive, lostDialogIn, makeCall, makeLead, pickLostReason, waitFor } from '../../test/fixtures.js';
 import type { TestProvider } from '../../test/fixtures.js';
 
 const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -394,7 +394,16 @@ describe('lead-detail', () => {
         makeDetail({ ...lead, leadStatus: 'lost', lostFrom: 'qualified', lostBy: 'u1', lostAt: new Date().toISOString() }, { allowedTransitions: [], canUndoLost: true }),
       );
       parts(el, 'transition').find((b) => b.dataset.status === 'lost')!.click();
+      // Not ready now: the 90-day revisit is offered, on by default.
+      await pickLostReason(el.shadowRoot!, 'not_ready');
       await waitFor(() => part(el, 'undo-button'), 'undo button');
+      expect(backend.requestsTo('PATCH', `/v1/leads/${lead.id}`)[0].body).to.deep.equal({
+        status: 'lost',
+        expectedStatus: 'qualified',
+        lostReason: 'not_ready',
+        revisitInDays: 90,
+      });
+      expect(el.shadowRoot!.querySelector('lost-reason-dialog')).to.equal(null);
       expect(text(part(el, 'undo-button'))).to.equal('Undo Lost (back to Qualified)');
       expect(transitionLabels(el)).to.deep.equal([]);
       await expect(el).to.be.accessible();
@@ -407,12 +416,104 @@ describe('lead-detail', () => {
       expect(text(part(el, 'status-badge'))).to.equal('Qualified');
     });
 
+    it('asks why inside the detail: Escape cancels (nothing sent, focus back on Mark lost), Other needs a note', async () => {
+      const lead = makeLead({ leadStatus: 'contacted' });
+      const { el, backend } = await renderDetail(lead, { detail: (l) => makeDetail(l, { allowedTransitions: ['qualified', 'lost'] }) });
+      const button = parts(el, 'transition').find((b) => b.dataset.status === 'lost')!;
+      button.focus();
+      button.click();
+      const dialog = await lostDialogIn(el.shadowRoot!);
+      // Stacked inside the detail's own modal dialog, labelled by its question.
+      expect(dialogOf(el).contains(dialog)).to.equal(true);
+      const inner = dialog.shadowRoot!.querySelector('dialog')!;
+      expect(inner.getAttribute('aria-labelledby')).to.equal('lt');
+      expect(text(dialog.shadowRoot!.getElementById('lt'))).to.equal('Why was this lead lost?');
+      await sendKeys({ press: 'Escape' });
+      await waitFor(() => !el.shadowRoot!.querySelector('lost-reason-dialog'), 'dialog gone');
+      expect(el.open).to.equal(true);
+      expect(deepActiveElement()).to.equal(button);
+      expect(backend.requestsTo('PATCH', /./)).to.have.length(0);
+
+      button.click();
+      const again = await lostDialogIn(el.shadowRoot!);
+      const r = again.shadowRoot!;
+      r.querySelector<HTMLInputElement>('input[value="other"]')!.click();
+      r.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+      await again.updateComplete;
+      expect(text(r.querySelector('[role="alert"]'))).to.equal('Say why the lead was lost.');
+      expect(r.activeElement).to.equal(r.querySelector('input.note'));
+      expect(r.querySelector('input.note')!.getAttribute('aria-invalid')).to.equal('true');
+      expect(backend.requestsTo('PATCH', /./)).to.have.length(0);
+      await sendKeys({ type: 'Moved away' });
+      await sendKeys({ press: 'Enter' });
+      await waitFor(() => backend.requestsTo('PATCH', /./).length === 1, 'PATCH');
+      expect(backend.requestsTo('PATCH', /./)[0].body).to.deep.equal({ status: 'lost', expectedStatus: 'contacted', lostReason: 'other', lostNote: 'Moved away' });
+    });
+
     it('hides Undo when the 10 s window is over', async () => {
       const lead = makeLead({ leadStatus: 'lost', lostFrom: 'new', lostBy: 'u1', lostAt: ago(9_500) });
       const { el } = await renderDetail(lead, { detail: (l) => makeDetail(l, { allowedTransitions: [], canUndoLost: true }) });
       expect(part(el, 'undo-button')).to.exist;
       await waitFor(() => !part(el, 'undo-button'), 'undo expired', 2500);
       expect(text(part(el, 'status-control'))).to.contain('Lost is final (was New)');
+    });
+  });
+
+  describe('what is next', () => {
+    it('the header shows the next appointment and follow-up (clinic time) and, once lost, the reason', async () => {
+      const soon = new Date(Date.now() + 2 * 86400_000);
+      soon.setUTCMinutes(30, 0, 0);
+      const lead = makeLead({ leadStatus: 'lost', lostReason: 'price', lostNote: null, nextAppointmentAt: soon.toISOString(), nextFollowUpAt: ago(3600_000) });
+      const { el } = await renderDetail(lead, { detail: (l) => makeDetail(l, { allowedTransitions: [] }) });
+      const day = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(soon);
+      expect(text(part(el, 'appointment'))).to.equal(`Appointment ${day}`);
+      expect(text(part(el, 'follow-up'))).to.match(/^Follow-up overdue \w{3} \d{1,2}:\d{2} [AP]M$/);
+      expect(text(part(el, 'lost-reason'))).to.equal('Lost: Price');
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('follow-ups and contact edits', () => {
+    it('Follow up schedules from the detail (the dialog stacks on it) and refetches the lead', async () => {
+      const lead = makeLead({ leadStatus: 'contacted' });
+      const { el, backend } = await renderDetail(lead);
+      const before = backend.requestsTo('GET', `/v1/leads/${lead.id}`).length;
+      part(el, 'follow-up-button')!.click();
+      await waitFor(() => el.shadowRoot!.querySelector('follow-up-dialog')?.shadowRoot?.querySelector('dialog[open]'), 'dialog');
+      const d = el.shadowRoot!.querySelector('follow-up-dialog')!;
+      expect(dialogOf(el).contains(d)).to.equal(true);
+      expect(d.timeZone).to.equal('UTC');
+      d.shadowRoot!.querySelector<HTMLInputElement>('input[value="tomorrow_morning"]')!.click();
+      d.shadowRoot!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+      await waitFor(() => backend.requestsTo('POST', `/v1/leads/${lead.id}/follow-ups`).length === 1, 'POST');
+      const due = new Date((backend.requestsTo('POST', /follow-ups/)[0].body as { dueAt: string }).dueAt);
+      expect([due.getUTCHours(), due.getUTCMinutes()]).to.deep.equal([9, 0]);
+      await waitFor(() => backend.requestsTo('GET', `/v1/leads/${lead.id}`).length > before, 'refetch');
+      expect(el.open).to.equal(true);
+    });
+
+    it('"Edit contact" in the invalid-phone note opens the form on the phone; saving fires lead-contact-change to the host', async () => {
+      const lead = makeLead({ phone: '0044 7911 123456', phoneValid: false });
+      const backend = new FakeBackend([{ ...lead }]);
+      const { el } = await renderDetail(lead, { backend });
+      const request = oneEvent(document, 'lead-contact-change-request');
+      part(el, 'phone-warning')!.querySelector<HTMLButtonElement>('[part="edit-contact"]')!.click();
+      expect((await request).detail).to.deep.include({ field: 'phone' });
+      await waitFor(() => el.shadowRoot!.querySelector('contact-dialog')?.shadowRoot?.querySelector('dialog[open]'), 'form');
+      const d = el.shadowRoot!.querySelector('contact-dialog')!;
+      await d.updateComplete;
+      const phone = d.shadowRoot!.querySelector<HTMLInputElement>('#c-phone')!;
+      expect(d.shadowRoot!.activeElement).to.equal(phone);
+      expect(phone.value).to.equal('0044 7911 123456');
+      phone.value = '+44 7911 123456';
+      phone.dispatchEvent(new InputEvent('input'));
+      const change = oneEvent(document, 'lead-contact-change');
+      d.shadowRoot!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+      const { detail } = await change;
+      expect(detail.changes).to.deep.equal({ phone: '+44 7911 123456' });
+      expect(detail.lead.phone).to.equal('+447911123456');
+      await waitFor(() => !part(el, 'phone-warning'), 'the warning goes');
+      expect(text(part(el, 'phone'))).to.contain('+447911123456'.slice(3, 7));
     });
   });
 
@@ -609,6 +710,8 @@ describe('lead-detail', () => {
         expect(failed.detail.error.code).to.equal(code);
         await el.updateComplete;
         const guide = el.shadowRoot!.querySelector('call-error-guide')!;
+        // Loaded on first use (lazy.ts), then upgraded with the properties it was given.
+        await customElements.whenDefined('call-error-guide');
         expect(guide.code).to.equal(code);
         await guide.updateComplete;
         expect(guide.shadowRoot!.querySelector('[part="settings-link"]')!.getAttribute('href')).to.equal(href);

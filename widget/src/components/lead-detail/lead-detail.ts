@@ -21,6 +21,10 @@ import {
   TIER_INFO,
   tierOf,
 } from '../../format.js';
+import { editContact } from '../../leads/contact-edit.js';
+import { scheduleFollowUp } from '../../leads/follow-up.js';
+import { askLostReason } from '../../leads/lost-reason.js';
+import { nextLineStyles, nextLinesTemplate } from '../../leads/next-lines.js';
 import { scoreRuleStyles, scoreRulesTemplate } from '../../leads/score-view.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { messageIcon, phoneIcon } from '../lead-card/icons.js';
@@ -99,6 +103,8 @@ export function describeEvent(e: LeadEvent): string {
  * @fires call-failed - The API refused the call or the call failed.
  * @fires sms-compose-request - SMS was pressed (cancelable). Inside `leads-board` the board opens the composer;
  *   standing alone, the detail opens its own `sms-composer` unless the event is prevented.
+ * @fires lead-contact-change-request - Before the contact form opens (cancelable: the host opens its own form).
+ * @fires lead-contact-change - A contact edit was saved.
  * @fires toast-show - Toasts for status changes ("Lead marked as lost", "Lead restored to ...").
  *
  * @csspart base - The <dialog>.
@@ -108,8 +114,13 @@ export function describeEvent(e: LeadEvent): string {
  * @csspart score-badge - Tier and score.
  * @csspart status-badge - The current status.
  * @csspart phone - The tel: link.
- * @csspart phone-warning - The "invalid phone" note.
+ * @csspart phone-warning - The "invalid phone" note (with "Edit contact").
+ * @csspart edit-contact - "Edit contact" in the invalid-phone note.
+ * @csspart edit-button - "Edit contact" under the contact details.
  * @csspart email - The mailto: link.
+ * @csspart appointment - The next appointment (clinic time).
+ * @csspart follow-up - The next follow-up (overdue, today, or its time).
+ * @csspart lost-reason - Why a lost lead was lost.
  * @csspart body - The scrolling content.
  * @csspart status-control - The workflow control (allowed transitions, Undo, Revert).
  * @csspart transition - Each "move to" button.
@@ -131,6 +142,7 @@ export function describeEvent(e: LeadEvent): string {
  * @csspart footer - The action bar.
  * @csspart call-button - Call Now.
  * @csspart sms-button - SMS.
+ * @csspart follow-up-button - Follow up: schedules a follow-up (quick choices, clinic time).
  * @csspart close-button - Close.
  * @csspart composer - The sms-composer opened by a standalone detail.
  * @csspart toaster - Toasts shown while the dialog is open.
@@ -143,7 +155,7 @@ export function describeEvent(e: LeadEvent): string {
  * @cssprop --leads-appointment-cancelled - Colour of a cancelled appointment (danger).
  */
 export class LeadDetail extends LitElement {
-  static override styles = [tokens, buttons, badges, modalTokens, modalStyles, scoreRuleStyles, styles];
+  static override styles = [tokens, buttons, badges, modalTokens, modalStyles, scoreRuleStyles, styles, nextLineStyles];
 
   private readonly calls = new CallController(this, {
     api: () => this.api,
@@ -234,6 +246,7 @@ export class LeadDetail extends LitElement {
   private config: WidgetConfig = defaultConfig;
 
   @state() private ownComposer = false;
+  private askingLost = false;
 
   // --- lifecycle ------------------------------------------------------------------------------
 
@@ -266,12 +279,48 @@ export class LeadDetail extends LitElement {
 
   private onClose = (): void => void this.requestClose('close');
 
-  private onTransition(to: LeadStatus): Promise<void> {
-    return this.status.change(to);
+  private async onTransition(to: LeadStatus): Promise<void> {
+    const lead = this.shown;
+    if (to !== 'lost' || !lead) return this.status.change(to);
+    if (this.askingLost || this.status.pending) return;
+    // Inside our <dialog>: a modal dialog stacked on this one, with our theme.
+    this.askingLost = true;
+    try {
+      const choice = await askLostReason(this.dialog ?? this.renderRoot, lead, this.config.session?.org.timezone);
+      if (choice) await this.status.change('lost', choice);
+    } finally {
+      this.askingLost = false;
+    }
   }
 
   private onRevert(): Promise<void> {
     return this.status.revert();
+  }
+
+  private async onFollowUp(): Promise<void> {
+    const lead = this.shown;
+    if (!lead || !this.api || this.askingLost) return;
+    this.askingLost = true;
+    try {
+      if (await scheduleFollowUp(this, this.dialog ?? this.renderRoot, this.api, lead, this.config.session?.org.timezone)) await this.loader.load({ silent: true });
+    } finally {
+      this.askingLost = false;
+    }
+  }
+
+  private async onEditContact(field?: 'phone'): Promise<void> {
+    const lead = this.shown;
+    if (!lead || !this.api || this.askingLost) return;
+    this.askingLost = true;
+    try {
+      const saved = await editContact(this, this.dialog ?? this.renderRoot, this.api, lead, field);
+      if (saved) {
+        this.loader.apply(saved);
+        if (saved.phoneValid) this.calls.dismissError();
+      }
+    } finally {
+      this.askingLost = false;
+    }
   }
 
   private onNoteInput(event: InputEvent): void {
@@ -372,13 +421,16 @@ export class LeadDetail extends LitElement {
                   ? html`<a part="email" href="mailto:${lead.email}">${lead.email}</a>`
                   : html`<span class="muted">No email</span>`}
               </li>
+              ${nextLinesTemplate(lead, this.config.session?.org.timezone, Date.now(), (cls, part, content) => html`<li class=${cls} part=${part}>${content}</li>`)}
+              <li><button class="btn btn--ghost" part="edit-button" @click=${() => this.onEditContact()}>Edit contact</button></li>
             </ul>
             ${lead.phoneValid === false
               ? html`<p class="notice notice--error" part="phone-warning" role="note">
                   <span
                     ><strong>Invalid phone number.</strong> “${lead.phone}” is not in international format (e.g. +12125551234), so
-                    calls and texts to it will fail. Correct it in your CRM.</span
+                    calls and texts to it will fail.</span
                   >
+                  <button class="btn" part="edit-contact" @click=${() => this.onEditContact('phone')}>Edit contact</button>
                 </p>`
               : nothing}`
         : nothing}
@@ -606,7 +658,7 @@ export class LeadDetail extends LitElement {
         <div class="skeleton" aria-hidden="true"></div>
       </div>`;
     }
-    return html`${lead ? callGuideTemplate(this.calls, lead, 3) : nothing} ${callStateTemplate(this.calls)}
+    return html`${lead ? callGuideTemplate(this.calls, lead, 3, () => this.onEditContact('phone')) : nothing} ${callStateTemplate(this.calls)}
       <div class="columns">
         <div class="column">
           ${this.renderStatusControl(detail)}
@@ -647,6 +699,7 @@ export class LeadDetail extends LitElement {
       <footer class="modal-footer" part="footer">
         ${this.renderCallButton()}
         <button class="btn" part="sms-button" ?disabled=${!lead} @click=${this.onSms}>${messageIcon}SMS</button>
+        <button class="btn" part="follow-up-button" ?disabled=${!lead} @click=${this.onFollowUp}>Follow up</button>
         <span class="spacer"></span>
         <button class="btn" part="close-button" @click=${this.onClose}>Close</button>
       </footer>

@@ -4,6 +4,7 @@ import type { LeadsApiClient } from '../../api/client.js';
 import { toErrorInfo } from '../../calls/call-controller.js';
 import { emit, toast } from '../../events.js';
 import { statusLabel } from '../../format.js';
+import type { LostChoice } from '../../leads/lost-reason.js';
 import { changeLeadStatus } from '../../leads/status-actions.js';
 import type { DetailLoader } from './detail-loader.js';
 import type { UndoTimer } from './undo-timer.js';
@@ -41,14 +42,15 @@ export class StatusController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  async change(to: LeadStatus): Promise<void> {
+  /** Move the lead to `to`; a Lost carries the reason from the Lost dialog (`lost`). */
+  async change(to: LeadStatus, lost?: LostChoice): Promise<void> {
     const lead = this.deps.lead();
     const api = this.deps.api();
     const { loader, undo } = this.deps;
     if (!lead || !api || this.pending) return;
     this.set(to, null);
     try {
-      const result = await changeLeadStatus(this.host, api, lead, to);
+      const result = await changeLeadStatus(this.host, api, lead, to, { lost });
       switch (result.kind) {
         case 'changed':
           loader.apply(result.lead);

@@ -75,6 +75,44 @@ export const styles = css`
   select {
     padding-inline-end: 8px;
   }
+  .views {
+    display: flex;
+    gap: 2px;
+    overflow-x: auto;
+    scrollbar-width: thin;
+    border-bottom: 1px solid var(--_border);
+  }
+  .tab {
+    flex: none;
+    border: 0;
+    border-bottom: 3px solid transparent;
+    border-radius: 0;
+    background: none;
+    color: var(--_muted);
+  }
+  .tab:hover:not(:disabled) {
+    background: none;
+    color: var(--_text);
+  }
+  .tab[aria-pressed='true'] {
+    border-bottom-color: var(--_primary);
+    color: var(--_text);
+  }
+  .n {
+    min-width: 1.6em;
+    padding: 0 6px;
+    border-radius: 999px;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    font-size: 0.85em;
+    line-height: 1.5;
+    color: var(--_text);
+  }
+  .view-desc {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
   .chips {
     display: flex;
     flex-wrap: wrap;
@@ -223,6 +261,11 @@ export const styles = css`
     }
     .toolbar > * {
       flex: 1 1 100%;
+    }
+    /* Status and sort share a row. */
+    .toolbar > select {
+      flex: 1 1 40%;
+      min-width: 0;
     }
     .chips {
       display: grid;

@@ -98,7 +98,7 @@ describe('leads-board', () => {
       await waitFor(() => names(board).join() === 'Warm One');
       expect(warm.getAttribute('aria-pressed')).to.equal('true');
       expect(backend.requests.at(-1)!.query.get('tier')).to.equal('warm');
-      button(board, 'All').click();
+      board.shadowRoot!.querySelector<HTMLButtonElement>('[part="tier-filter"] button')!.click();
       await waitFor(() => cards(board).length === 3);
       const select = board.shadowRoot!.querySelector<HTMLSelectElement>('[part="status-filter"]')!;
       select.value = 'contacted';
@@ -126,18 +126,122 @@ describe('leads-board', () => {
     });
   });
 
+  describe('views and sorts', () => {
+    const tab = (board: LeadsBoard, view: string) => board.shadowRoot!.querySelector<HTMLButtonElement>(`[part="views"] button[data-view="${view}"]`)!;
+    function setup() {
+      const a = makeLead({ name: 'Ada Hot', leadScore: 90, lastContactAt: new Date(Date.now() - 3 * 86400_000).toISOString(), createdAt: '2025-01-01T00:00:00Z' });
+      const b = makeLead({ name: 'Ben Warm', leadScore: 60, lastContactAt: null, createdAt: '2025-03-01T00:00:00Z', nextFollowUpAt: '2025-05-01T09:00:00Z' });
+      const c = makeLead({ name: 'Cy Cold', leadScore: 20, lastContactAt: new Date(Date.now() - 86400_000).toISOString(), createdAt: '2025-02-01T00:00:00Z', nextFollowUpAt: '2025-04-01T09:00:00Z' });
+      const backend = new FakeBackend([a, b, c]);
+      backend.views = { call_today: [a.id], this_week: [b.id], nurture: [c.id], revisit_lost: [] };
+      return { backend, a, b, c };
+    }
+
+    it('shows the five view tabs with the counts from GET /v1/views, under the same filters', async () => {
+      const { backend } = setup();
+      const { board } = await renderBoard([], { backend });
+      await waitFor(() => board.shadowRoot!.querySelector('[part="view-count"]'), 'counts');
+      const tabs = [...board.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="views"] button')];
+      expect(tabs.map(text)).to.deep.equal(['All', 'Call today 1', 'This week 1', 'Nurture 1', 'Revisit lost 0']);
+      expect(board.shadowRoot!.querySelector('[part="views"]')!.getAttribute('aria-label')).to.equal('Priority view');
+      expect(tab(board, 'all').getAttribute('aria-pressed')).to.equal('true');
+      // The counts follow the tier filter; GET /v1/views gets only the filters (it refuses page, sort and view).
+      button(board, 'Cold').click();
+      await waitFor(() => text(tab(board, 'call_today')) === 'Call today 0', 'counts under the Cold filter');
+      const last = backend.requestsTo('GET', '/v1/views').at(-1)!;
+      expect([...last.query.keys()]).to.deep.equal(['tier']);
+      expect(last.query.get('tier')).to.equal('cold');
+      await expect(board).to.be.accessible();
+    });
+
+    it('a view tab lists that view (view= on page 1), says what it holds, and All goes back', async () => {
+      const { backend } = setup();
+      const { board } = await renderBoard([], { backend });
+      tab(board, 'this_week').click();
+      await waitFor(() => names(board).join() === 'Ben Warm', 'This week');
+      expect(tab(board, 'this_week').getAttribute('aria-pressed')).to.equal('true');
+      expect(tab(board, 'all').getAttribute('aria-pressed')).to.equal('false');
+      const req = backend.requestsTo('GET', '/v1/leads').at(-1)!;
+      expect(req.query.get('view')).to.equal('this_week');
+      expect(req.query.get('page')).to.equal('1');
+      expect(text(board.shadowRoot!.querySelector('.view-desc'))).to.contain('Warm leads not contacted for over 7 days');
+      tab(board, 'revisit_lost').click();
+      await waitFor(() => text(board.shadowRoot!.querySelector('[part="empty"]')).includes('Nothing in Revisit lost right now'), 'empty view');
+      tab(board, 'all').click();
+      await waitFor(() => cards(board).length === 3, 'All');
+      expect(backend.requestsTo('GET', '/v1/leads').at(-1)!.query.has('view')).to.equal(false);
+    });
+
+    it('the sort select orders the board (sort= sent, score is the default and not sent)', async () => {
+      const { backend } = setup();
+      const { board } = await renderBoard([], { backend });
+      expect(names(board)).to.deep.equal(['Ada Hot', 'Ben Warm', 'Cy Cold']);
+      expect(backend.requestsTo('GET', '/v1/leads')[0].query.has('sort')).to.equal(false);
+      const select = board.shadowRoot!.querySelector<HTMLSelectElement>('[part="sort"]')!;
+      expect(select.getAttribute('aria-label')).to.equal('Sort by');
+      expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+        'Score (highest first)',
+        'Last contact (oldest first)',
+        'Newest first',
+        'Next follow-up due',
+      ]);
+      const choose = async (value: string, expected: string[]) => {
+        select.value = value;
+        select.dispatchEvent(new Event('change'));
+        await waitFor(() => names(board).join() === expected.join(), value);
+        expect(backend.requestsTo('GET', '/v1/leads').at(-1)!.query.get('sort')).to.equal(value);
+      };
+      await choose('last_contact', ['Ben Warm', 'Ada Hot', 'Cy Cold']);
+      await choose('newest', ['Ben Warm', 'Cy Cold', 'Ada Hot']);
+      await choose('follow_up', ['Cy Cold', 'Ben Warm', 'Ada Hot']);
+    });
+
+    it('the host can start on a view and sort (view and sort attributes), and a live change refreshes the view', async () => {
+      const { backend, c } = setup();
+      const live = new FakeLive();
+      const board = await fixture<LeadsBoard>(html`<leads-board view="nurture" sort="newest" .api=${backend.client} .live=${live}></leads-board>`);
+      await waitFor(() => names(board).join() === 'Cy Cold', 'Nurture');
+      expect(backend.requestsTo('GET', '/v1/leads')[0].query.get('view')).to.equal('nurture');
+      expect(backend.requestsTo('GET', '/v1/leads')[0].query.get('sort')).to.equal('newest');
+      // The server moved Cy out of Nurture (say, a follow-up for today): the board refetches the view.
+      backend.views.nurture = [];
+      backend.views.call_today.push(c.id);
+      live.push('lead:updated', { lead: { ...c, version: c.version + 1 } });
+      await waitFor(() => cards(board).length === 0, 'Cy left Nurture');
+      await waitFor(() => text(tab(board, 'call_today')) === 'Call today 2', 'counts refreshed');
+    });
+  });
+
+  describe('follow-up reminders and deletions', () => {
+    it('follow-up:due shows a reminder toast whose Open opens the lead; lead:deleted takes the card away', async () => {
+      const leads = manyLeads(3);
+      const { board, live, backend } = await renderBoard(leads);
+      const lead = { ...leads[1], nextFollowUpAt: new Date().toISOString() };
+      live.push('follow-up:due', { followUp: { id: 'f1', contactId: lead.id, dueAt: lead.nextFollowUpAt, note: 'Ask about the package', status: 'open', source: 'manual', createdBy: { id: 'u1', name: 'Ann' }, createdAt: '', updatedAt: '', doneAt: null, doneBy: null, remindedAt: null }, lead });
+      const toaster = board.shadowRoot!.querySelector('leads-toaster')!;
+      await waitFor(() => (toaster.shadowRoot!.textContent ?? '').replace(/\s+/g, ' ').includes('Follow-up due: Person 02 · Ask about the package'), 'reminder');
+      const opened = oneEvent(board, 'lead-open');
+      [...toaster.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === 'Open')!.click();
+      expect((await opened).detail.lead.id).to.equal(lead.id);
+      await waitFor(() => board.shadowRoot!.querySelector('lead-detail'), 'detail');
+      backend.leads = backend.leads.filter((l) => l.id !== leads[2].id);
+      live.push('lead:deleted', { leadId: leads[2].id });
+      await waitFor(() => !names(board).includes('Person 03'), 'deleted card gone');
+    });
+  });
+
   describe('live updates', () => {
     it('changes a card in place without refetching when its place cannot change', async () => {
       const leads = manyLeads(3);
       const { board, backend, live } = await renderBoard(leads);
-      const count = backend.requests.length;
+      const count = backend.requestsTo('GET', '/v1/leads').length;
       const first = cards(board)[0];
       live.push('lead:updated', { lead: { ...leads[0], name: 'Renamed', version: 2 } });
       await board.updateComplete;
       await settle();
       expect(cards(board)[0] === first, 'same card element').to.equal(true);
       expect(first.lead!.name).to.equal('Renamed');
-      expect(backend.requests.length).to.equal(count);
+      expect(backend.requestsTo('GET', '/v1/leads').length).to.equal(count);
     });
 
     it('refreshes the page, keeping the page number and the cards, when a lead moves', async () => {
@@ -145,12 +249,12 @@ describe('leads-board', () => {
       const { board, backend, live } = await renderBoard(leads);
       button(board, 'Next').click();
       await waitFor(() => cards(board).length === 5);
-      const count = backend.requests.length;
+      const count = backend.requestsTo('GET', '/v1/leads').length;
       // A lead of page 2 becomes the best lead: it leaves this page.
       const mover = backend.leads.find((l) => l.name === 'Person 22')!;
       mover.leadScore = 100;
       live.push('lead:updated', { lead: { ...mover } });
-      await waitFor(() => backend.requests.length === count + 1, 'refetch');
+      await waitFor(() => backend.requestsTo('GET', '/v1/leads').length === count + 1, 'refetch');
       expect(backend.requests.at(-1)!.query.get('page')).to.equal('2');
       await waitFor(() => !names(board).includes('Person 22'));
       expect(board.shadowRoot!.querySelectorAll('.skeleton')).to.have.length(0);
@@ -163,9 +267,9 @@ describe('leads-board', () => {
       backend.leads.push(newcomer);
       live.push('lead:updated', { lead: newcomer });
       await waitFor(() => names(board)[0] === 'Newcomer');
-      const count = backend.requests.length;
+      const count = backend.requestsTo('GET', '/v1/leads').length;
       live.push('reconnected');
-      await waitFor(() => backend.requests.length === count + 1, 'refetch after reconnect');
+      await waitFor(() => backend.requestsTo('GET', '/v1/leads').length === count + 1, 'refetch after reconnect');
     });
 
     it('shows a hot-lead alert and fires hot-lead for the host', async () => {

@@ -4,10 +4,12 @@ import { property, query, state } from 'lit/decorators.js';
 import { createRef, ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Lead, LeadStatus, SessionInfo, Tier } from '../../../../core/contracts.js';
+import { BOARD_SORTS, SORT_LABELS, type BoardSort } from '../../../../core/board.js';
+import { VIEW_DESCRIPTIONS, VIEW_LABELS, VIEWS, type ViewName } from '../../../../core/views.js';
 import { LeadsApiClient, type LeadQuery, type TokenProvider } from '../../api/client.js';
 import { LiveService, type LiveUpdates } from '../../api/live.js';
 import { apiContext, configContext, liveContext, type WidgetConfig } from '../../contexts.js';
-import { emit, type LeadsEvent } from '../../events.js';
+import { emit, toast, type LeadsEvent } from '../../events.js';
 import { STATUS_LABELS, TIER_INFO, tierOf } from '../../format.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { LeadCard } from '../lead-card/lead-card.js';
@@ -24,7 +26,9 @@ const SHORTCUTS: Array<[string, string]> = [
   ['C', 'Call the focused lead'],
   ['S', 'Write an SMS'],
   ['B', 'Mark as booked'],
-  ['L', 'Mark as lost'],
+  ['L', 'Mark as lost (asks why)'],
+  ['F', 'Schedule a follow-up'],
+  ['E', 'Edit the contact'],
   ['↑ ↓ ← →', 'Previous / next lead (continues onto the next page)'],
   ['PgUp PgDn', 'Previous / next page'],
   ['/', 'Search'],
@@ -34,8 +38,8 @@ const SHORTCUTS: Array<[string, string]> = [
 
 /**
  * @tagname leads-board
- * @summary The live lead board: tier and status filters, search, pages of 20, live updates, the hot-lead alert,
- * toasts and keyboard shortcuts. Provides the API client, live updates and configuration to nested elements
+ * @summary The live lead board: priority view tabs with their counts, tier and status filters, sorts, search, pages of
+ * 20, live updates (with the due follow-up reminders), the hot-lead alert, toasts and keyboard shortcuts. Provides the API client, live updates and configuration to nested elements
  * (@lit/context) and hosts `lead-detail` and `sms-composer`.
  *
  * @fires lead-open - A lead was activated (cancelable: prevent it to show your own detail instead).
@@ -54,6 +58,9 @@ const SHORTCUTS: Array<[string, string]> = [
  * @csspart search - The search input.
  * @csspart tier-filter - The group of tier chips.
  * @csspart status-filter - The status select.
+ * @csspart sort - The sort select.
+ * @csspart views - The priority view tabs (All, Call today, This week, Nurture, Revisit lost) with their counts.
+ * @csspart view-count - The count on a view tab.
  * @csspart hot-alert - The hot-lead alert.
  * @csspart list - The list of cards.
  * @csspart card - Each lead-card (its own parts are exported as card-*, e.g. card-base, card-call-button).
@@ -94,6 +101,10 @@ export class LeadsBoard extends LitElement {
   @property({ type: Number, attribute: 'page-size' }) pageSize = 20;
   /** Board title. */
   @property() heading = 'Leads';
+  /** The priority view shown ('' = All): call_today, this_week, nurture or revisit_lost (GET /v1/leads?view=). */
+  @property() view: ViewName | '' = '';
+  /** The order: score (default), last_contact (oldest first), newest, follow_up (next due first). */
+  @property() sort: BoardSort = 'score';
   /** Inject an API client (tests, advanced hosts); otherwise one is built from api-url and the token. */
   @property({ attribute: false }) api: LeadsApiClient | null = null;
   /** Inject live updates (tests, a shared socket); otherwise the board opens its own socket. */
@@ -115,6 +126,8 @@ export class LeadsBoard extends LitElement {
   @state() private smsLead: Lead | null = null;
   @state() private now = Date.now();
   @state() private session: SessionInfo | null = null;
+  /** Each view's count under the other filters (GET /v1/views); null until loaded or when it failed. */
+  @state() private counts: Partial<Record<ViewName, number>> | null = null;
 
   private client: LeadsApiClient | null = null;
   private ownLive: LiveService | null = null;
@@ -125,6 +138,7 @@ export class LeadsBoard extends LitElement {
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
+  private countsTimer: ReturnType<typeof setTimeout> | undefined;
   private returnFocus: HTMLElement | null = null;
   private readonly detailRef = createRef<LeadDetail>();
   private readonly composerRef = createRef<SmsComposer>();
@@ -155,6 +169,7 @@ export class LeadsBoard extends LitElement {
     clearInterval(this.clockTimer);
     clearTimeout(this.searchTimer);
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.countsTimer);
     this.abort?.abort();
     this.unsubscribeLive();
     this.ownLive?.disconnect();
@@ -164,6 +179,10 @@ export class LeadsBoard extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('apiUrl') || changed.has('api') || changed.has('token') || changed.has('tokenProvider') || changed.has('live')) {
       this.setupServices(changed);
+    }
+    if ((changed.has('view') || changed.has('sort')) && this.hasUpdated) {
+      this.page = 1;
+      this.load();
     }
     if (changed.has('agentSettingsUrl') || changed.has('phoneSettingsUrl') || changed.has('apiUrl') || changed.has('session')) {
       this.configProvider.setValue(this.config);
@@ -228,6 +247,19 @@ export class LeadsBoard extends LitElement {
         this.hotLead = lead;
         emit(this, 'hot-lead', { lead });
       }),
+      live.on('follow-up:due', ({ followUp, lead }) => {
+        this.onLiveLead(lead);
+        // Through the toast routing: shown in an open dialog rather than under it.
+        toast(this.renderRoot, {
+          variant: 'info',
+          message: `Follow-up due: ${lead.name}${followUp.note ? ` · ${followUp.note}` : ''}`,
+          action: { label: 'Open', run: () => void emit(this, 'lead-open', { lead }, { cancelable: true }) },
+        });
+      }),
+      live.on('lead:deleted', ({ leadId }) => {
+        this.items = this.items.filter((l) => l.id !== leadId);
+        this.scheduleRefresh();
+      }),
       live.on('reconnected', () => this.load({ silent: true })),
     ];
   }
@@ -263,6 +295,10 @@ export class LeadsBoard extends LitElement {
   }
 
   private onLiveLead(lead: Lead): void {
+    // Views and the other sorts depend on fields the board does not judge: any change may move a lead.
+    const exact = !this.view && this.sort === 'score';
+    clearTimeout(this.countsTimer);
+    this.countsTimer = setTimeout(() => this.loadCounts(), 1000);
     const index = this.items.findIndex((l) => l.id === lead.id);
     if (index >= 0) {
       const old = this.items[index];
@@ -271,9 +307,9 @@ export class LeadsBoard extends LitElement {
       // The card changes in place...
       this.items = this.items.map((l) => (l.id === lead.id ? lead : l));
       // ...and a change that can move it (out of the filter, or to another position) refreshes the page.
-      if (!sameOrder || !this.passesFilters(lead)) this.scheduleRefresh();
+      if (!exact || !sameOrder || !this.passesFilters(lead)) this.scheduleRefresh();
       if (this.detailLead?.id === lead.id) this.detailLead = lead;
-    } else if (this.passesFilters(lead)) {
+    } else if (!exact || this.passesFilters(lead)) {
       this.scheduleRefresh();
     }
   }
@@ -296,13 +332,8 @@ export class LeadsBoard extends LitElement {
     const abort = (this.abort = new AbortController());
     if (options.silent && this.items.length) this.refreshing = true;
     else this.loading = true;
-    const query: LeadQuery = {
-      tier: this.tier === 'all' ? null : this.tier,
-      status: this.status || null,
-      q: this.q,
-      page: this.page,
-      pageSize: this.pageSize,
-    };
+    const query: LeadQuery = { ...this.filters, page: this.page, pageSize: this.pageSize };
+    this.loadCounts(abort.signal);
     try {
       const result = await api.listLeads(query, abort.signal);
       if (seq !== this.seq) return;
@@ -333,6 +364,22 @@ export class LeadsBoard extends LitElement {
         this.loading = false;
         this.refreshing = false;
       }
+    }
+  }
+
+  /** The board's filters, view and sort (GET /v1/leads, the CSV export; GET /v1/views takes the filters). */
+  private get filters(): LeadQuery {
+    return { tier: this.tier === 'all' ? null : this.tier, status: this.status || null, q: this.q, sort: this.sort, view: this.view || null };
+  }
+
+  private async loadCounts(signal?: AbortSignal): Promise<void> {
+    const api = this.apiProvider.value;
+    if (!api) return;
+    try {
+      const { views } = await api.viewCounts(this.filters, signal);
+      this.counts = Object.fromEntries(views.map((v) => [v.view, v.count]));
+    } catch {
+      // The counts are a hint: the list still works without them.
     }
   }
 
@@ -375,7 +422,16 @@ export class LeadsBoard extends LitElement {
     this.load();
   }
 
+  private setView(view: ViewName | ''): void {
+    this.view = view;
+  }
+
+  private onSort(event: Event): void {
+    this.sort = (event.target as HTMLSelectElement).value as BoardSort;
+  }
+
   private clearFilters(): void {
+    this.view = '';
     this.tier = 'all';
     this.status = '';
     this.q = '';
@@ -511,7 +567,7 @@ export class LeadsBoard extends LitElement {
     const api = this.apiProvider.value;
     if (!api) return;
     try {
-      const blob = await api.exportCsv({ tier: this.tier === 'all' ? null : this.tier, status: this.status || null, q: this.q });
+      const blob = await api.exportCsv(this.filters);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
@@ -559,7 +615,23 @@ export class LeadsBoard extends LitElement {
         <option value="">All statuses</option>
         ${Object.entries(STATUS_LABELS).map(([value, label]) => html`<option value=${value} ?selected=${this.status === value}>${label}</option>`)}
       </select>
+      <select part="sort" aria-label="Sort by" .value=${this.sort} @change=${this.onSort}>
+        ${BOARD_SORTS.map((s) => html`<option value=${s} ?selected=${this.sort === s}>${SORT_LABELS[s]}</option>`)}
+      </select>
     </div>`;
+  }
+
+  private renderViews() {
+    const views: Array<ViewName | ''> = ['', ...VIEWS];
+    return html`<div class="views" role="group" aria-label="Priority view" part="views">
+        ${views.map((v) => {
+          const n = v ? this.counts?.[v] : undefined;
+          return html`<button class="btn tab" data-view=${v || 'all'} aria-pressed=${this.view === v ? 'true' : 'false'} @click=${() => this.setView(v)}>
+            ${v ? VIEW_LABELS[v] : 'All'}${n === undefined ? nothing : html` <span class="n" part="view-count">${n}</span>`}
+          </button>`;
+        })}
+      </div>
+      ${this.view ? html`<p class="view-desc">${VIEW_DESCRIPTIONS[this.view]}</p>` : nothing}`;
   }
 
   private renderList() {
@@ -576,9 +648,9 @@ export class LeadsBoard extends LitElement {
       </div>`;
     }
     if (!this.items.length) {
-      const filtered = this.tier !== 'all' || !!this.status || !!this.q.trim();
+      const filtered = this.tier !== 'all' || !!this.status || !!this.q.trim() || !!this.view;
       return html`<div class="state" part="empty">
-        <p class="title">${filtered ? 'No leads match these filters' : 'No leads yet'}</p>
+        <p class="title">${this.view && !this.q.trim() ? `Nothing in ${VIEW_LABELS[this.view]} right now` : filtered ? 'No leads match these filters' : 'No leads yet'}</p>
         <p class="muted">${filtered ? 'Try another search or tier.' : 'New leads appear here as soon as they arrive.'}</p>
         ${filtered ? html`<button class="btn" @click=${this.clearFilters}>Clear filters</button>` : nothing}
       </div>`;
@@ -657,7 +729,7 @@ export class LeadsBoard extends LitElement {
             <button class="btn" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" @click=${this.openHelp}>?</button>
           </div>
         </div>
-        ${this.renderToolbar()}
+        ${this.renderViews()} ${this.renderToolbar()}
         ${this.hotLead
           ? html`<div class="hot-alert" part="hot-alert" role="alert">
               <span>🔥 ${this.hotLead.name} just became a hot lead (${this.hotLead.leadScore})</span>
