@@ -56,6 +56,11 @@ export type { LostReason } from './workflow.js';
 export const callOutcomeSchema = z.enum(['answered', 'voicemail', 'no_answer', 'busy', 'failed']);
 export type CallOutcome = z.infer<typeof callOutcomeSchema>;
 
+/** What the lead wanted, from Vapi's post-call analysis (when the lead spoke; `none` when nothing actionable). */
+export const CALL_INTENTS = ['booked', 'callback_requested', 'not_interested', 'needs_info', 'none'] as const;
+export const callIntentSchema = z.enum(CALL_INTENTS);
+export type CallIntent = z.infer<typeof callIntentSchema>;
+
 export const textSentimentSchema = z.enum(['positive', 'neutral', 'negative']);
 
 export const leadSchema = z.object({
@@ -130,6 +135,13 @@ export const callSchema = z.object({
   scoreAfter: z.number().nullable(),
   createdBy: z.string().nullable(),
   error: z.string().nullable(),
+  /**
+   * How the call ended (null while it is live). Always sent by the server; optional only for older clients' fixtures.
+   * `intent` and `requestedAt` (ISO) come from Vapi's post-call analysis when the lead spoke (docs/api.md, Calls).
+   */
+  outcome: callOutcomeSchema.nullable().optional(),
+  intent: callIntentSchema.nullable().optional(),
+  requestedAt: z.string().nullable().optional(),
   createdAt: z.string(),
 });
 export type Call = z.infer<typeof callSchema>;
@@ -187,6 +199,7 @@ export const leadEventSchema = z.object({
   type: z.enum([
     'created', 'status_changed', 'scored', 'note_added', 'call', 'sms', 'sms_inbound', 'opted_out', 'opted_in', 'opt_out_request', 'appointment',
     'contact_edited', 'follow_up_scheduled', 'follow_up_done', 'follow_up_snoozed', 'follow_up_deleted',
+    'call_outcome',
   ]),
   from: z.string().nullable(),
   to: z.string().nullable(),

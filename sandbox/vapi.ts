@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Delivery } from './delivery.js';
 import { E164, HttpError, readBody, send, stableId, uuid, type Json } from './http.js';
-import { ALL_SCENARIO_NAMES, personalise, pickScenario, type Scenario, type ScenarioName } from './scenarios.js';
+import { ALL_SCENARIO_NAMES, personalise, pickScenario, requestedInstant, spokenTime, type Scenario, type ScenarioName } from './scenarios.js';
 import type { TwilioFake } from './twilio.js';
 import type { SandboxDelays, SandboxLogger } from './types.js';
 import { defaultVariables, renderVariables } from './variables.js';
@@ -145,6 +145,10 @@ export function createVapiFake({
       });
     });
 
+    // The time a booked or callback conversation agrees on, said as "Thursday at 4:00 PM" and analysed as its ISO instant.
+    const requested = scenario.analysis?.requested ? requestedInstant(scenario.analysis.requested, new Date()) : null;
+    const when = requested ? spokenTime(requested) : null;
+
     async function finish(startedAt: Date, turns: Scenario['turns']) {
       // Spread the turns over a realistic duration (about 6 s per turn), independent of the simulation speed.
       const start = startedAt.getTime();
@@ -153,7 +157,7 @@ export function createVapiFake({
       if (turns.length > 0 && systemPrompt) artifactMessages.push({ role: 'system', message: systemPrompt, time: start, secondsFromStart: 0 });
       turns.forEach((turn, i) => {
         // The agent's first line is the assistant's rendered firstMessage; the library's own lines use the customer's first name.
-        const text = i === 0 && turn.role === 'bot' && firstMessage && scenario.name !== 'voicemail' ? firstMessage : personalise(turn.text, customerName);
+        const text = i === 0 && turn.role === 'bot' && firstMessage && scenario.name !== 'voicemail' ? firstMessage : personalise(turn.text, customerName, when);
         const duration = Math.max(1500, text.length * 55);
         artifactMessages.push({
           role: turn.role,
@@ -172,7 +176,19 @@ export function createVapiFake({
         .map((m) => `${m.role === 'bot' ? 'AI' : 'User'}: ${m.message as string}`)
         .join('\n');
       const recording = turns.length > 0 ? recordingUrl(call.id) : undefined;
-      const analysis = { summary: scenario.summary ? personalise(scenario.summary, customerName) : undefined, successEvaluation: scenario.name === 'hot' ? 'true' : 'false' };
+      // Vapi's post-call analysis as the assistant's analysisPlan produces it: the summary, our structured data
+      // ({ intent, requestedAt }) and the PassFail evaluation ("true"/"false"); no analysis below two messages.
+      // Like Vapi: structured data only when the assistant's structuredDataPlan is enabled (default false), a success
+      // evaluation unless its successEvaluationPlan is disabled (default true).
+      const analysed = scenario.analysis && turns.length >= 2 ? scenario.analysis : null;
+      const plan = (assistant.analysisPlan ?? {}) as { structuredDataPlan?: { enabled?: unknown }; successEvaluationPlan?: { enabled?: unknown } };
+      const analysis: Json = {
+        ...(scenario.summary ? { summary: personalise(scenario.summary, customerName, when) } : {}),
+        ...(analysed && plan.structuredDataPlan?.enabled === true
+          ? { structuredData: { intent: analysed.intent, ...(requested && analysed.requested ? { requestedAt: requested.toISOString() } : {}) } }
+          : {}),
+        ...(analysed && plan.successEvaluationPlan?.enabled !== false ? { successEvaluation: analysed.success ? 'true' : 'false' } : {}),
+      };
       const artifact = { messages: artifactMessages, transcript, ...(recording ? { recordingUrl: recording } : {}) };
       const durationSeconds = turns.length > 0 ? Math.round((endedAt.getTime() - start) / 1000) : 0;
       Object.assign(call, {

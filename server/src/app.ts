@@ -81,7 +81,7 @@ export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'l
   const changes = new LeadChanges({ contacts: repos.contacts, events: repos.events, broadcaster, logger, now });
   const followUps = new FollowUpService({ ...repos, changes, broadcaster, logger, now });
   const leads = new LeadService({ ...repos, changes, followUpService: followUps, broadcaster, now });
-  const calls = new CallService({ ...repos, changes, providers, receipts, broadcaster, logger, now });
+  const calls = new CallService({ ...repos, changes, followUpService: followUps, providers, receipts, broadcaster, logger, now });
   const sms = new SmsService({ ...repos, changes, providers, broadcaster, logger, now });
   const settings = new SettingsService({ ...repos, orgCache, providers, logger });
   return { repos, orgCache, providers, changes, leads, followUps, calls, sms, settings, now };

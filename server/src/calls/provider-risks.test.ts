@@ -161,7 +161,7 @@ describe('provider risks (issue 18) and telephony ownership (issue 11)', () => {
     assert.deepEqual([c2.status, c2.endedReason, c2.error], ['ended', 'customer-busy', null]);
     const d2 = (await server.request('GET', `/v1/leads/${busy.id}`, { token: admin })).body;
     assert.equal(d2.leadScore, 61);
-    assert.ok(d2.timeline.some((e: { detail: string | null }) => e.detail === 'Call not answered (The line was busy)'));
+    assert.ok(d2.timeline.some((e: { detail: string | null }) => e.detail === 'Busy'));
 
     const forwarded = await newLead('+12125550608');
     server.sandbox!.control.nextCallScenario('forwarded');

@@ -1,5 +1,5 @@
 import { ObjectId, type Db, type Filter } from 'mongodb';
-import type { Call, CallMessage, CallStatus } from '../../../core/contracts.js';
+import type { Call, CallIntent, CallMessage, CallOutcome, CallStatus } from '../../../core/contracts.js';
 import { COLLECTIONS } from '../db/indexes.js';
 import { iso, toObjectId } from '../db/plain.js';
 
@@ -26,6 +26,12 @@ export interface CallDoc {
    * agent is removed and saved again with a new secret. Absent on calls placed before this was kept.
    */
   webhookSecretEnc?: string | null;
+  /** How the call ended, and what the lead wanted (Vapi's post-call analysis); absent on calls ended before outcomes. */
+  outcome?: CallOutcome | null;
+  intent?: CallIntent | null;
+  requestedAt?: Date | null;
+  /** Vapi's `analysis.successEvaluation` (PassFail rubric: "true" / "false"), kept as sent. */
+  successEvaluation?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -57,6 +63,9 @@ export function toCall(d: CallRecord, opts: { full?: boolean } = {}): Call {
     scoreAfter: d.scoreAfter,
     createdBy: d.createdBy,
     error: d.error,
+    outcome: d.outcome ?? null,
+    intent: d.intent ?? null,
+    requestedAt: iso(d.requestedAt ?? null),
     createdAt: d.createdAt.toISOString(),
   };
 }

@@ -1,5 +1,7 @@
-import type { Call, CallStatus, Lead } from '../../../core/contracts.js';
-import { statusAfterTouch } from '../../../core/workflow.js';
+import type { Call, CallIntent, CallOutcome, CallStatus, Lead } from '../../../core/contracts.js';
+import { canTransition, STATUS_LABELS, statusAfterTouch, TERMINAL } from '../../../core/workflow.js';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../../core/quiet-hours.js';
+import { formatDue, type FollowUpService } from '../leads/follow-ups.js';
 import type { LeadChanges } from '../leads/changes.js';
 import { badGateway, conflict, notFound, unprocessable } from '../http/errors.js';
 import type { Logger } from '../log.js';
@@ -17,6 +19,7 @@ import type { ProviderFactory } from '../settings/providers.js';
 import type { AgentRepository, IntegrationRepository } from '../settings/repository.js';
 import { getCall, placeCall, VapiProviderError } from '../telephony/vapi.js';
 import {
+  callOutcomeOf,
   describeEndedReason,
   toCallStatus,
   verifyVapiRequest,
@@ -35,6 +38,8 @@ const SYSTEM_ACTOR = { id: 'system:ai-agent', name: 'AI agent' };
 
 export interface CallServiceDeps {
   changes: LeadChanges;
+  /** Callbacks the lead asked for on a call become follow-ups. */
+  followUpService: FollowUpService;
   calls: CallRepository;
   contacts: ContactRepository;
   events: LeadEventRepository;
@@ -291,39 +296,53 @@ export class CallService {
     opts: { timeline?: boolean } = {},
   ): Promise<CallRecord | null> {
     const now = this.deps.now();
-    const updated = await this.deps.calls.update(orgId, record.id, { endedAt: now, ...set }, from);
+    const outcome: Partial<CallFields> = set.status === 'failed' ? { outcome: 'failed', intent: null, requestedAt: null } : {};
+    const updated = await this.deps.calls.update(orgId, record.id, { endedAt: now, ...outcome, ...set }, from);
     if (!updated) return null;
     this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
     const callId = record.id;
     const failed = updated.status === 'failed' && opts.timeline !== false;
     await this.leadChange(orgId, record.contactId, (current) => {
-      const set = current.activeCallId === callId ? { activeCallId: null } : null;
-      if (!set && !failed) return null;
-      return { set: set ?? {}, events: failed ? [{ type: 'call', to: 'failed', detail: updated.error ?? updated.endedReason }] : [] };
+      const set: ContactSet = current.activeCallId === callId ? { activeCallId: null } : {};
+      if (updated.status === 'failed' && current.lastCallOutcome !== 'failed') set.lastCallOutcome = 'failed';
+      if (Object.keys(set).length === 0 && !failed) return null;
+      return { set, events: failed ? [{ type: 'call', to: 'failed', detail: updated.error ?? updated.endedReason }] : [] };
     });
     return updated;
   }
 
   /**
-   * The end-of-call report: stores the transcript, and when the lead spoke, re-scores from the lead's own lines, marks
-   * the contact, moves new to contacted, and writes the timeline. A call without the lead's speech leaves the score alone.
+   * The end-of-call report: stores the transcript, the outcome (from Vapi's endedReason and whether the lead spoke) and,
+   * when the lead spoke, the intent of Vapi's post-call analysis; re-scores from the lead's own lines, marks the contact,
+   * moves new to contacted, and writes the timeline. A call without the lead's speech leaves the score alone. Then the
+   * intent moves the lead, as the AI agent (never a lost or converted lead): booked -> Booked where the workflow allows,
+   * callback_requested -> a follow-up at the time asked, not_interested -> a suggestion to mark Lost, needs_info -> a
+   * timeline entry.
    */
   private async applyEnd(record: CallRecord, end: Omit<VapiCallSnapshot, 'status' | 'vapiCallId'>): Promise<void> {
     const { orgId } = record;
     const now = this.deps.now();
     const org = await this.deps.orgs.findById(orgId);
+    const zone = isTimeZone(org?.timezone) ? org!.timezone : DEFAULT_TIME_ZONE;
     // What staff see is the conversation: the assistant's system prompt (which Vapi includes) stays out of it.
     const messages = end.messages.filter((m) => m.role !== 'system');
-    const breakdown = scoreConversation(messages, resolveKeywordSettings(org?.settings.keywords), { callId: record.id, now });
+    const voicemail = end.endedReason === 'voicemail';
+    // A voicemail greeting transcribed as the lead's words is not the lead speaking: no score, no intent.
+    const breakdown = voicemail ? null : scoreConversation(messages, resolveKeywordSettings(org?.settings.keywords), { callId: record.id, now });
     const leadSpoke = breakdown !== null;
     const endedAt = end.endedAt ? new Date(end.endedAt) : now;
     const ending = describeEndedReason(end.endedReason);
-    const failed = ending.status === 'failed' && !leadSpoke;
+    const connected = Boolean(end.startedAt ?? record.startedAt);
+    const outcome: CallOutcome = callOutcomeOf(end.endedReason, { leadSpoke, connected });
+    const failed = outcome === 'failed';
+    const intent: CallIntent | null = leadSpoke ? (end.analysis?.intent ?? 'none') : null;
+    const requestedAt = intent === 'booked' || intent === 'callback_requested' ? (end.analysis?.requestedAt ?? null) : null;
 
     const callId = record.id;
     const updated = await this.deps.calls.update(orgId, record.id, {
       status: failed ? 'failed' : 'ended',
-      ...(failed ? { error: ending.label } : {}),
+      // A status-update may have failed the call first (a SIP 480 is a fault by its name, a no answer for the clinic).
+      error: failed ? ending.label : null,
       endedReason: end.endedReason,
       startedAt: end.startedAt ? new Date(end.startedAt) : record.startedAt,
       endedAt,
@@ -331,18 +350,27 @@ export class CallService {
       transcript: end.transcript || null,
       messages,
       recordingUrl: end.recordingUrl,
-      summary: end.summary,
+      summary: voicemail ? (end.summary ? `Voicemail. ${end.summary}` : 'Voicemail') : end.summary,
       scoreAfter: breakdown?.score ?? null,
+      outcome,
+      intent,
+      requestedAt: requestedAt ? new Date(requestedAt) : null,
+      successEvaluation: end.analysis?.successEvaluation ?? null,
     });
     if (updated) this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
 
-    const detail = leadSpoke
-      ? `Call answered${end.durationSec ? ` (${end.durationSec}s)` : ''}`
-      : failed
-        ? (ending.label ?? 'The call failed.')
-        : `Call not answered${ending.label ? ` (${ending.label.replace(/\.$/, '')})` : end.endedReason ? ` (${end.endedReason})` : ''}`;
+    const detail = {
+      answered: `Call answered${end.durationSec ? ` (${end.durationSec}s)` : ''}`,
+      voicemail: 'Voicemail',
+      no_answer: 'No answer',
+      busy: 'Busy',
+      failed: ending.label ?? 'The call failed.',
+    }[outcome];
+    const when = requestedAt ? formatDue(requestedAt, zone) : null;
+    let callback: { dueAt: Date; note: string } | null = null;
     await this.leadChange(orgId, record.contactId, (current) => {
-      const set: ContactSet = {};
+      callback = null;
+      const set: ContactSet = { lastCallOutcome: outcome };
       if (current.activeCallId === callId) set.activeCallId = null;
       const events: ChangeEvent[] = [{ type: 'call', to: failed ? 'failed' : 'ended', detail }];
       if (!breakdown) return { set, events };
@@ -350,16 +378,47 @@ export class CallService {
       set.leadScore = breakdown.score;
       set.scoreBreakdown = breakdown;
       set.services = [...new Set([...current.services, ...breakdown.services])];
+      let statusDetail = 'First answered call';
       const next = statusAfterTouch(current.leadStatus);
       if (next) set.leadStatus = next;
       events.push({ type: 'scored', from: String(current.leadScore), to: String(breakdown.score) });
+      const closed = TERMINAL.has(current.leadStatus);
+      const status = STATUS_LABELS[current.leadStatus];
+      const outcomeEntry = (to: CallIntent, text: string) => events.push({ type: 'call_outcome', to, detail: text });
+      switch (intent) {
+        case 'booked': {
+          const text = `Booked on the call${when ? ` for ${when}` : ''}`;
+          if (canTransition(current.leadStatus, 'booked')) {
+            set.leadStatus = 'booked';
+            statusDetail = text;
+          } else {
+            outcomeEntry('booked', closed ? `${text}; the lead is ${status}, so its status was left as it is` : text);
+          }
+          break;
+        }
+        case 'callback_requested':
+          if (closed) outcomeEntry('callback_requested', `Asked on the call for a callback${when ? ` ${when}` : ''}; the lead is ${status}, so nothing was scheduled`);
+          else if (requestedAt) callback = { dueAt: new Date(requestedAt), note: 'Callback asked for on the call' };
+          else outcomeEntry('callback_requested', 'Asked on the call for a callback, without a time: schedule a follow-up');
+          break;
+        case 'not_interested':
+          if (!closed) outcomeEntry('not_interested', 'Not interested, said on the call: consider marking the lead Lost');
+          break;
+        case 'needs_info':
+          outcomeEntry('needs_info', `Needs more information${end.summary ? `: ${end.summary.length > 200 ? `${end.summary.slice(0, 199)}…` : end.summary}` : ' (from the call)'}`);
+          break;
+        default:
+          break;
+      }
       return {
         set,
         events,
-        statusDetail: 'First answered call',
+        statusDetail,
         publish: (lead, previous) => [{ event: 'lead:scored', payload: { leadId: lead.id, score: breakdown.score, previousScore: previous.leadScore, breakdown } }],
       };
     });
+    const due = callback as { dueAt: Date; note: string } | null;
+    if (due) await this.deps.followUpService.scheduleAs(orgId, record.contactId, due, 'callback', SYSTEM_ACTOR, zone);
   }
 
   /** A change the AI agent makes to a lead, through the one lead-change path (its conflicts are logged there and raised). */

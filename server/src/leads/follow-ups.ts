@@ -66,19 +66,34 @@ export class FollowUpService {
 
   /** Schedules a follow-up on a lead of the actor's clinic (404 for another clinic's lead). */
   async schedule(actor: Actor, leadId: string, input: { dueAt: string | Date; note?: string | null }, source: FollowUp['source'] = 'manual'): Promise<FollowUp> {
-    const lead = await this.deps.contacts.findById(actor.orgId, leadId);
-    if (!lead) throw notFound('This lead');
     const dueAt = new Date(input.dueAt);
     if (source === 'manual') this.checkDue(dueAt);
+    return this.scheduleAs(actor.orgId, leadId, { dueAt, note: input.note }, source, ref(actor), this.zone(actor));
+  }
+
+  /**
+   * Schedules a follow-up in the name of someone other than a signed-in user (the AI agent's callback from a call), in
+   * the clinic's time zone; no check on the due time (a callback asked for a time already past is due now).
+   */
+  async scheduleAs(
+    orgId: string,
+    leadId: string,
+    input: { dueAt: Date; note?: string | null },
+    source: FollowUp['source'],
+    by: ChangeActor,
+    timeZone: string | null | undefined,
+  ): Promise<FollowUp> {
+    const lead = await this.deps.contacts.findById(orgId, leadId);
+    if (!lead) throw notFound('This lead');
     const followUp = await this.deps.followUps.insert(
-      actor.orgId,
-      { contactId: lead.id, dueAt, note: input.note?.trim() || null, source, createdBy: ref(actor) },
+      orgId,
+      { contactId: lead.id, dueAt: input.dueAt, note: input.note?.trim() || null, source, createdBy: by },
       this.deps.now(),
     );
-    const zone = this.zone(actor);
-    const kind = source === 'lost_revisit' ? 'Revisit' : 'Follow-up';
-    await this.sync(actor.orgId, lead.id, zone, ref(actor), [
-      { type: 'follow_up_scheduled', to: followUp.dueAt, detail: `${kind} ${formatDue(dueAt, zone)}${followUp.note ? `: ${followUp.note}` : ''}` },
+    const zone = this.zone(timeZone);
+    const kind = source === 'lost_revisit' ? 'Revisit' : source === 'callback' ? 'Callback' : 'Follow-up';
+    await this.sync(orgId, lead.id, zone, by, [
+      { type: 'follow_up_scheduled', to: followUp.dueAt, detail: `${kind} ${formatDue(input.dueAt, zone)}${followUp.note ? `: ${followUp.note}` : ''}` },
     ]);
     return followUp;
   }

@@ -291,6 +291,45 @@ describe('telephony sandbox', () => {
       ]);
     });
 
+    it('issue 12: the end-of-call-report carries analysis.structuredData {intent, requestedAt} and successEvaluation, as the assistant\'s analysisPlan asks', async () => {
+      const { vapi, assistantId, phoneNumberId } = await setUpVapi();
+      const assistant = await vapi.assistants.get({ id: assistantId });
+      assert.equal(assistant.analysisPlan?.structuredDataPlan?.enabled, true);
+      const run = async (scenario: 'booked' | 'callback' | 'not-interested' | 'needs-info' | 'hot' | 'voicemail', number: string) => {
+        receiver.received.length = 0;
+        sandbox.control.nextCallScenario(scenario);
+        const placed = await placeCall(vapi, { assistantId, phoneNumberId, customer: { number, name: 'Maria Lopez' }, orgId: 'o', callId: scenario });
+        await sandbox.control.idle();
+        const raw = receiver.received.map((r) => json(r).message as Record<string, any>).find((m) => m.type === 'end-of-call-report' && m.call?.id === placed.vapiCallId);
+        assert.ok(raw, `the ${scenario} report`);
+        const event = parseVapiWebhook({ message: raw });
+        assert.ok(event.kind === 'ended');
+        return { raw, event };
+      };
+      const before = Date.now();
+      const booked = await run('booked', '+12125550140');
+      assert.equal(booked.raw.analysis.structuredData.intent, 'booked');
+      assert.match(booked.raw.analysis.structuredData.requestedAt, /^\d{4}-\d{2}-\d{2}T16:00:00\.000Z$/);
+      assert.ok(Date.parse(booked.raw.analysis.structuredData.requestedAt) > before);
+      assert.equal(booked.raw.analysis.successEvaluation, 'true');
+      assert.equal(booked.raw.call.analysis.structuredData.intent, 'booked', 'the call object carries the analysis too');
+      assert.deepEqual(booked.event.analysis, { intent: 'booked', requestedAt: booked.raw.analysis.structuredData.requestedAt, successEvaluation: 'true' });
+      assert.match(booked.event.transcript, /booked for a free consultation \w+day at 4:00 PM/);
+      const callback = await run('callback', '+12125550141');
+      assert.equal(callback.event.analysis.intent, 'callback_requested');
+      assert.match(callback.event.analysis.requestedAt ?? '', /T10:00:00\.000Z$/);
+      assert.deepEqual((await run('not-interested', '+12125550142')).event.analysis, { intent: 'not_interested', requestedAt: null, successEvaluation: 'false' });
+      assert.equal((await run('needs-info', '+12125550143')).event.analysis.intent, 'needs_info');
+      assert.equal((await run('hot', '+12125550144')).event.analysis.intent, 'none');
+      const vm = await run('voicemail', '+12125550145');
+      assert.equal(vm.raw.analysis.structuredData, undefined, 'no analysis of a one-message call (minMessagesThreshold)');
+      assert.equal(vm.event.endedReason, 'voicemail');
+
+      // An assistant without a structuredDataPlan gets no structured data (Vapi's default: disabled).
+      await vapi.assistants.update({ id: assistantId, analysisPlan: {} });
+      assert.equal((await run('booked', '+12125550146')).raw.analysis.structuredData, undefined);
+    });
+
     it('issue 18 (5): on request the webhooks leave out message.call, which the parser accepts', async () => {
       const { vapi, assistantId, phoneNumberId } = await setUpVapi();
       sandbox.control.nextCallWithoutCallObject();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { describeEndedReason, parseVapiWebhook, toCallStatus, VapiPayloadError, verifyVapiRequest } from './vapi-webhook.js';
+import { callOutcomeOf, describeEndedReason, parseVapiWebhook, toCallStatus, VapiPayloadError, verifyVapiRequest } from './vapi-webhook.js';
 import { mapVapiError, VapiProviderError } from './vapi.js';
 import { VapiError, VapiTimeoutError } from '@vapi-ai/server-sdk';
 
@@ -90,12 +90,13 @@ describe('parseVapiWebhook', () => {
             { role: 'assistant', content: 'Great', time: 1746543605000 },
           ],
         },
-        analysis: { summary: 'Wants botox.' },
+        analysis: { summary: 'Wants botox.', structuredData: { intent: 'needs_info' }, successEvaluation: 'false' },
       },
     });
     assert.deepEqual(e, {
       kind: 'ended',
       vapiCallId: 'c2',
+      analysis: { intent: 'needs_info', requestedAt: null, successEvaluation: 'false' },
       endedReason: 'customer-ended-call',
       startedAt: '2025-05-06T15:00:00.000Z',
       endedAt: '2025-05-06T15:01:30.000Z',
@@ -184,5 +185,47 @@ describe('mapVapiError', () => {
     const net = mapVapiError(new TypeError('fetch failed'));
     assert.ok(net instanceof VapiProviderError);
     assert.deepEqual([net.kind, net.status], ['provider', null]);
+  });
+});
+
+describe('call outcomes (issue 12): endedReason and the post-call analysis', () => {
+  it('maps Vapi\'s endedReason and whether the lead spoke to an outcome', () => {
+    const cases: Array<[string | null, boolean, boolean, string]> = [
+      ['voicemail', false, true, 'voicemail'],
+      ['voicemail', true, true, 'voicemail'], // a greeting transcribed as the lead's words is still a voicemail
+      ['customer-busy', false, false, 'busy'],
+      ['customer-did-not-answer', false, false, 'no_answer'],
+      ['call.in-progress.error-providerfault-outbound-sip-480-temporarily-unavailable', false, false, 'no_answer'],
+      ['twilio-failed-to-connect-call', false, false, 'failed'],
+      ['pipeline-error-openai-llm-failed', false, true, 'failed'],
+      ['pipeline-error-openai-llm-failed', true, true, 'answered'],
+      ['customer-ended-call', true, true, 'answered'],
+      ['customer-ended-call', false, true, 'answered'], // picked up, said nothing
+      ['silence-timed-out', false, false, 'no_answer'],
+      [null, false, false, 'no_answer'],
+    ];
+    for (const [reason, leadSpoke, connected, outcome] of cases) {
+      assert.equal(callOutcomeOf(reason, { leadSpoke, connected }), outcome, `${reason} spoke=${leadSpoke} connected=${connected}`);
+    }
+  });
+
+  it('reads analysis.structuredData {intent, requestedAt} and successEvaluation from the end-of-call-report, tolerating what an LLM sends', () => {
+    const report = (analysis: unknown) => {
+      const e = parseVapiWebhook({ message: { type: 'end-of-call-report', call: { id: 'c1' }, analysis } });
+      assert.ok(e.kind === 'ended');
+      return e.analysis;
+    };
+    assert.deepEqual(report({ summary: 's', structuredData: { intent: 'booked', requestedAt: '2025-05-08T16:00:00-04:00' }, successEvaluation: 'true' }), {
+      intent: 'booked',
+      requestedAt: '2025-05-08T20:00:00.000Z',
+      successEvaluation: 'true',
+    });
+    assert.deepEqual(report({ structuredData: '{"intent":"Callback Requested","requestedAt":"2025-05-07T10:00:00"}', successEvaluation: false }), {
+      intent: 'callback_requested',
+      requestedAt: '2025-05-07T10:00:00.000Z',
+      successEvaluation: 'false',
+    });
+    assert.deepEqual(report({ structuredData: { intent: 'maybe', requestedAt: 'next Tuesday' } }), { intent: null, requestedAt: null, successEvaluation: null });
+    assert.deepEqual(report(undefined), { intent: null, requestedAt: null, successEvaluation: null });
   });
 });

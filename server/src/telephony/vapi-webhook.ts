@@ -15,7 +15,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { CallMessage, CallStatus } from '../../../core/contracts.js';
+import { CALL_INTENTS, type CallIntent, type CallMessage, type CallOutcome, type CallStatus } from '../../../core/contracts.js';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Verification
@@ -101,6 +101,18 @@ const artifactSchema = z
   })
   .loose();
 
+/**
+ * Vapi's post-call analysis (`analysisPlan`, set on the assistant in vapi.ts): `summary`, `structuredData` (our schema
+ * {intent, requestedAt}) and `successEvaluation` (PassFail: "true"/"false"; other rubrics send other strings or numbers).
+ */
+const analysisSchema = z
+  .object({
+    summary: z.string().nullish(),
+    structuredData: z.unknown().optional(),
+    successEvaluation: z.union([z.string(), z.number(), z.boolean()]).nullish(),
+  })
+  .loose();
+
 const callSchema = z
   .object({
     id: z.string().min(1),
@@ -111,7 +123,7 @@ const callSchema = z
     metadata: z.record(z.string(), z.unknown()).optional(),
     assistantOverrides: z.object({ metadata: z.record(z.string(), z.unknown()).optional() }).loose().optional(),
     artifact: artifactSchema.optional(),
-    analysis: z.object({ summary: z.string().optional() }).loose().optional(),
+    analysis: analysisSchema.optional(),
     messages: z.array(artifactMessageSchema).optional(),
     transcript: z.string().optional(),
     recordingUrl: z.string().optional(),
@@ -138,7 +150,7 @@ const endOfCallSchema = z
     endedAt: z.string().optional(),
     durationSeconds: z.number().optional(),
     artifact: artifactSchema.optional(),
-    analysis: z.object({ summary: z.string().optional() }).loose().optional(),
+    analysis: analysisSchema.optional(),
     // Older payloads carry these at the top level of the message.
     transcript: z.string().optional(),
     messages: z.array(artifactMessageSchema).optional(),
@@ -199,6 +211,7 @@ export type VapiWebhookEvent =
       messages: CallMessage[];
       recordingUrl: string | null;
       summary: string | null;
+      analysis: VapiAnalysis;
       metadata: Record<string, unknown>;
       context: VapiCallContext;
     }
@@ -215,7 +228,16 @@ export interface VapiCallSnapshot {
   messages: CallMessage[];
   recordingUrl: string | null;
   summary: string | null;
+  analysis: VapiAnalysis;
   metadata: Record<string, unknown>;
+}
+
+/** What the post-call analysis said: null where Vapi sent nothing usable (no plan, a timeout, a malformed value). */
+export interface VapiAnalysis {
+  intent: CallIntent | null;
+  /** ISO; null when no time was agreed or it could not be read. */
+  requestedAt: string | null;
+  successEvaluation: string | null;
 }
 
 export class VapiPayloadError extends Error {
@@ -261,6 +283,34 @@ function metadataOf(call: z.infer<typeof callSchema> | undefined): Record<string
   return { ...(call?.metadata ?? {}), ...(call?.assistantOverrides?.metadata ?? {}) };
 }
 
+/**
+ * Reads our structured data ({ intent, requestedAt }, the schema in vapi.ts) and the success evaluation. An intent
+ * outside our list is null (the caller treats a spoken call without one as `none`); `requestedAt` must be a date-time
+ * JavaScript can read (with an offset, as the schema asks; without one it is read as UTC).
+ */
+export function analysisOf(raw: z.infer<typeof analysisSchema> | undefined): VapiAnalysis {
+  let data: unknown = raw?.structuredData;
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      data = null;
+    }
+  }
+  const obj = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const intentRaw = typeof obj.intent === 'string' ? obj.intent.trim().toLowerCase().replace(/[\s-]+/g, '_') : null;
+  const intent = intentRaw && (CALL_INTENTS as readonly string[]).includes(intentRaw) ? (intentRaw as CallIntent) : null;
+  let requestedAt: string | null = null;
+  if (typeof obj.requestedAt === 'string' && obj.requestedAt.trim()) {
+    const text = obj.requestedAt.trim();
+    const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(text) || !/T\d/.test(text) ? text : `${text}Z`;
+    const ms = Date.parse(withZone);
+    if (Number.isFinite(ms)) requestedAt = new Date(ms).toISOString();
+  }
+  const se = raw?.successEvaluation;
+  return { intent, requestedAt, successEvaluation: se === null || se === undefined ? null : String(se) };
+}
+
 /** Parses a webhook body (already JSON-decoded) into one of our events. Throws VapiPayloadError on a malformed known type. */
 export function parseVapiWebhook(body: unknown): VapiWebhookEvent {
   const env = envelopeSchema.safeParse(body);
@@ -296,7 +346,8 @@ export function parseVapiWebhook(body: unknown): VapiWebhookEvent {
       transcript: m.artifact?.transcript ?? m.transcript ?? transcriptFrom(messages),
       messages,
       recordingUrl: m.artifact?.recordingUrl ?? m.recordingUrl ?? m.artifact?.recording?.mono?.combinedUrl ?? null,
-      summary: m.analysis?.summary ?? m.summary ?? null,
+      summary: m.analysis?.summary ?? m.summary ?? m.call?.analysis?.summary ?? null,
+      analysis: analysisOf(m.analysis ?? m.call?.analysis),
       metadata: metadataOf(m.call),
       context: contextOf(m, m.call),
     };
@@ -323,6 +374,7 @@ export function normaliseVapiCall(raw: unknown): VapiCallSnapshot {
     messages,
     recordingUrl: c.artifact?.recordingUrl ?? c.recordingUrl ?? c.artifact?.recording?.mono?.combinedUrl ?? null,
     summary: c.analysis?.summary ?? c.summary ?? null,
+    analysis: analysisOf(c.analysis),
     metadata: metadataOf(c),
   };
 }
@@ -356,6 +408,29 @@ export function describeEndedReason(reason: string | null): { status: 'ended' | 
     return { status: 'failed', label: `The call failed on the provider's side (${reason}). Try again in a few minutes.` };
   }
   return { status: 'ended', label: null };
+}
+
+const NO_ANSWER_REASONS = new Set([
+  'customer-did-not-answer',
+  // SIP timeouts and "temporarily unavailable": the callee did not pick up (Vapi's "Phone rang but no answer").
+  'call.in-progress.error-providerfault-outbound-sip-408-request-timeout',
+  'call.in-progress.error-providerfault-outbound-sip-480-temporarily-unavailable',
+]);
+
+/**
+ * How a call ended for the clinic, from Vapi's `endedReason` (https://docs.vapi.ai/calls/call-ended-reason) and whether
+ * the lead spoke: `voicemail` (the reason says so, even if the greeting was transcribed as the lead's speech), `busy`
+ * (`customer-busy`), `no_answer` (`customer-did-not-answer`, SIP 408/480, or a call that never connected for a reason
+ * that is no fault), `answered` (the lead spoke, or picked up: the call connected), `failed` (a fault before the lead
+ * was reached: `twilio-failed-to-connect-call`, provider and pipeline errors, see describeEndedReason).
+ */
+export function callOutcomeOf(reason: string | null, opts: { leadSpoke: boolean; connected: boolean }): CallOutcome {
+  if (reason === 'voicemail') return 'voicemail';
+  if (reason === 'customer-busy') return 'busy';
+  if (reason && NO_ANSWER_REASONS.has(reason)) return 'no_answer';
+  if (opts.leadSpoke) return 'answered';
+  if (describeEndedReason(reason).status === 'failed') return 'failed';
+  return opts.connected ? 'answered' : 'no_answer';
 }
 
 /** Vapi's call status in our vocabulary (contracts.ts CallStatus). */

@@ -118,6 +118,55 @@ export interface OutboundAssistantInput {
 
 export const DEFAULT_VOICE: Vapi.CreateAssistantDtoVoice = { provider: 'vapi', voiceId: 'Elliot' };
 
+/**
+ * The structured data Vapi's post-call analysis extracts from every call (`analysisPlan.structuredDataPlan.schema`,
+ * output in the end-of-call-report's `analysis.structuredData`): what the lead wanted, and the time they asked for.
+ * ./README.md, "Call outcomes", says why this and not Vapi's newer structured outputs.
+ */
+export const CALL_ANALYSIS_SCHEMA: Vapi.JsonSchema = {
+  type: 'object',
+  properties: {
+    intent: {
+      type: 'string',
+      enum: ['booked', 'callback_requested', 'not_interested', 'needs_info', 'none'],
+      description:
+        'What the lead (the person called) wanted by the end of the call: booked = agreed an appointment at a time; ' +
+        'callback_requested = asked to be called back (at a time if they gave one); not_interested = declined or asked not to be called; ' +
+        'needs_info = asked for information the agent could not give or wants more before deciding; none = none of these, or nobody spoke.',
+    },
+    requestedAt: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        'For booked or callback_requested: the appointment or callback time the lead agreed, as an ISO 8601 date-time with the ' +
+        "clinic's UTC offset, worked out from the date of the call. Leave it out when no time was agreed.",
+    },
+  },
+  required: ['intent'],
+};
+
+const ANALYSIS_PLAN: Vapi.AnalysisPlan = {
+  structuredDataPlan: {
+    enabled: true,
+    schema: CALL_ANALYSIS_SCHEMA,
+    timeoutSeconds: 20,
+    messages: [
+      {
+        role: 'system',
+        content:
+          'You are an expert data extractor. You will be given the transcript of an outbound call from a clinic\'s AI assistant to a lead, ' +
+          'and the assistant\'s system prompt (which gives the date of the call and the clinic). Extract structured data per the JSON Schema. ' +
+          'DO NOT return anything except the structured data.\n\nJson Schema:\n{{schema}}\n\nOnly respond with the JSON.',
+      },
+      {
+        role: 'user',
+        content: 'Here is the transcript:\n\n{{transcript}}\n\n. Here is the system prompt of the call:\n\n{{systemPrompt}}\n\n. Here is the ended reason of the call:\n\n{{endedReason}}\n\n',
+      },
+    ],
+  },
+  successEvaluationPlan: { enabled: true, rubric: 'PassFail', timeoutSeconds: 20 },
+};
+
 function assistantBody(input: OutboundAssistantInput): Vapi.CreateAssistantDto {
   const server: Vapi.Server = { url: input.serverUrl, headers: { [WEBHOOK_SECRET_HEADER]: input.webhookAuth.secret }, timeoutSeconds: 20 };
   return {
@@ -133,6 +182,7 @@ function assistantBody(input: OutboundAssistantInput): Vapi.CreateAssistantDto {
     server,
     serverMessages: ['status-update', 'end-of-call-report'],
     artifactPlan: { recordingEnabled: true },
+    analysisPlan: ANALYSIS_PLAN,
     maxDurationSeconds: input.maxDurationSeconds ?? 600,
     ...(input.metadata ? { metadata: input.metadata } : {}),
   };
