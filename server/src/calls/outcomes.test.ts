@@ -70,6 +70,11 @@ describe('call outcomes and intents (issue 12)', () => {
     assert.equal(moved.from, 'contacted');
     assert.match(moved.detail ?? '', /^Booked on the call for \w{3}, \w{3} \d{1,2}, \d{1,2}:\d{2} [AP]M$/);
     assert.ok(after.scoreBreakdown, 'scored in the same end-of-call change');
+    // The booking is an appointment at the agreed time, and the lead's next appointment (cards show it).
+    assert.equal(after.appointments.length, 1);
+    assert.equal(after.appointments[0].scheduledAt, call.requestedAt);
+    assert.equal(after.appointments[0].status, 'scheduled');
+    assert.equal(after.nextAppointmentAt, call.requestedAt);
   });
 
   it('booked on a new lead goes straight to Booked (one status entry)', async () => {
@@ -137,6 +142,7 @@ describe('call outcomes and intents (issue 12)', () => {
       assert.equal(booked.after.leadStatus, status);
       assert.equal(entries(booked.after, 'status_changed').length, 0);
       assert.match(entries(booked.after, 'call_outcome')[0]?.detail ?? '', /^Booked on the call for .*status was left as it is$/);
+      assert.deepEqual(booked.after.appointments, [], 'no appointment on a closed lead');
       const callback = await callWith('callback', { leadStatus: status });
       assert.equal(callback.call.intent, 'callback_requested');
       assert.deepEqual(callback.after.followUps, []);

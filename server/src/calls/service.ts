@@ -1,3 +1,4 @@
+import { syncLeadAppointments } from '../leads/appointments.js';
 import type { Call, CallIntent, CallOutcome, CallStatus, Lead } from '../../../core/contracts.js';
 import { canTransition, STATUS_LABELS, statusAfterTouch, TERMINAL } from '../../../core/workflow.js';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../../../core/quiet-hours.js';
@@ -10,7 +11,7 @@ import { actorRef } from '../leads/service.js';
 import { isE164 } from '../leads/phone.js';
 import type { ContactRepository, ContactSet } from '../leads/repository.js';
 import type { ChangeEvent, Planner } from '../leads/changes.js';
-import type { LeadEventRepository } from '../leads/timeline-repository.js';
+import type { AppointmentRepository, LeadEventRepository } from '../leads/timeline-repository.js';
 import type { OrganizationRepository } from '../orgs/repository.js';
 import type { Broadcaster } from '../realtime/broadcaster.js';
 import { resolveKeywordSettings } from '../scoring/keywords.js';
@@ -43,6 +44,8 @@ export interface CallServiceDeps {
   calls: CallRepository;
   contacts: ContactRepository;
   events: LeadEventRepository;
+  /** A booking made on the call becomes an appointment. */
+  appointments: AppointmentRepository;
   agents: AgentRepository;
   integrations: IntegrationRepository;
   orgs: OrganizationRepository;
@@ -368,8 +371,10 @@ export class CallService {
     }[outcome];
     const when = requestedAt ? formatDue(requestedAt, zone) : null;
     let callback: { dueAt: Date; note: string } | null = null;
+    let booking: Date | null = null;
     await this.leadChange(orgId, record.contactId, (current) => {
       callback = null;
+      booking = null;
       const set: ContactSet = { lastCallOutcome: outcome };
       if (current.activeCallId === callId) set.activeCallId = null;
       const events: ChangeEvent[] = [{ type: 'call', to: failed ? 'failed' : 'ended', detail }];
@@ -391,6 +396,7 @@ export class CallService {
           if (canTransition(current.leadStatus, 'booked')) {
             set.leadStatus = 'booked';
             statusDetail = text;
+            if (requestedAt) booking = new Date(requestedAt);
           } else {
             outcomeEntry('booked', closed ? `${text}; the lead is ${status}, so its status was left as it is` : text);
           }
@@ -419,6 +425,18 @@ export class CallService {
     });
     const due = callback as { dueAt: Date; note: string } | null;
     if (due) await this.deps.followUpService.scheduleAs(orgId, record.contactId, due, 'callback', SYSTEM_ACTOR, zone);
+    // A booking on the call is an appointment at the time agreed (keyed by the call, so a repeated report books once),
+    // until the host CRM pushes its own; the lead's next appointment follows.
+    const booked = booking as Date | null;
+    if (booked) {
+      const lead = await this.deps.contacts.findById(orgId, record.contactId);
+      await this.deps.appointments.upsert(
+        orgId,
+        { externalId: `call:${callId}`, contactId: record.contactId, serviceType: lead?.services[0] ?? 'Consultation', scheduledAt: booked, status: 'scheduled' },
+        this.deps.now(),
+      );
+      await syncLeadAppointments(this.deps, orgId, record.contactId, SYSTEM_ACTOR);
+    }
   }
 
   /** A change the AI agent makes to a lead, through the one lead-change path (its conflicts are logged there and raised). */

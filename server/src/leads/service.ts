@@ -1,3 +1,4 @@
+import { syncLeadAppointments } from './appointments.js';
 import type { EmbedUser, Lead, LeadDetail, LeadPage, LeadStatus, Note, Appointment, ViewCounts } from '../../../core/contracts.js';
 import { badRequest, conflict, notFound, unprocessable, forbidden } from '../http/errors.js';
 import type { Broadcaster } from '../realtime/broadcaster.js';
@@ -387,22 +388,10 @@ export class LeadService {
     return out;
   }
 
-  /**
-   * Stores the lead's next appointment (the earliest scheduled one not yet started) and its latest scheduled one (the
-   * "no upcoming appointment" filter and the Call today rule for qualified leads), through the one lead-change path.
-   */
-  private async syncAppointments(actor: Actor, leadId: string): Promise<void> {
-    const now = this.deps.now();
-    const scheduled = (await this.deps.appointments.forLead(actor.orgId, leadId)).filter((a) => a.status === 'scheduled').map((a) => Date.parse(a.scheduledAt));
-    const next = scheduled.filter((t) => t > now.getTime()).sort((x, y) => x - y)[0];
-    const last = scheduled.length ? Math.max(...scheduled) : null;
-    await this.deps.changes.apply(
-      actor.orgId,
-      leadId,
-      () => ({ set: { nextAppointmentAt: next !== undefined ? new Date(next) : null, lastAppointmentAt: last !== null ? new Date(last) : null } }),
-      { actor: actorRef(actor) },
-    );
+  private syncAppointments(actor: Actor, leadId: string): Promise<void> {
+    return syncLeadAppointments(this.deps, actor.orgId, leadId, actorRef(actor));
   }
+
 }
 
 export const actorRef = (actor: Actor) => ({ id: actor.user.id, name: actor.user.name });
