@@ -19,7 +19,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { tierOf } from '../core/tiers.js';
 import { type CallMessage, type LeadEvent, type LeadStatus, type ScoreBreakdown, type Tier, type AppointmentStatus } from '../core/contracts.js';
 import { COLLECTIONS } from '../server/src/db/indexes.js';
-import type { ContactDoc } from '../server/src/leads/repository.js';
+import { viewFieldsOf, type ContactDoc } from '../server/src/leads/repository.js';
 import type { CallDoc } from '../server/src/calls/repository.js';
 import { normalisePhone } from '../server/src/leads/phone.js';
 import { scoreConversation } from '../server/src/scoring/score.js';
@@ -569,7 +569,16 @@ function callDoc(
  * existing leads (demo/start.ts checks before seeding).
  */
 export async function seedDemo(db: Db, orgId: string, opts: SeedOptions = {}): Promise<{ leads: number; calls: number }> {
-  const data = generateDemoData(orgId, opts.now ?? new Date());
+  const now = opts.now ?? new Date();
+  const data = generateDemoData(orgId, now);
+  // The fields the API derives on every write (docs/api.md, priority views): next/last appointment, then view entries.
+  for (const contact of data.contacts) {
+    const scheduled = data.appointments.filter((a) => a.contactId === contact._id.toHexString() && a.status === 'scheduled').map((a) => a.scheduledAt.getTime());
+    const next = scheduled.filter((t) => t > now.getTime()).sort((x, y) => x - y)[0];
+    contact.nextAppointmentAt = next !== undefined ? new Date(next) : null;
+    contact.lastAppointmentAt = scheduled.length ? new Date(Math.max(...scheduled)) : null;
+    Object.assign(contact, viewFieldsOf(contact));
+  }
   const write = async <T extends { _id: ObjectId }>(name: string, docs: T[]) => {
     if (docs.length) await db.collection<T>(name).insertMany(docs as never, { ordered: false });
   };

@@ -25,6 +25,7 @@ import { ensureWidgetBundle, REACT_OUT_DIR } from './build.js';
 import { ensureReactHost } from './react/build.js';
 import { seedDemo } from './seed.js';
 import { DEMO_CLINIC } from './users.js';
+import { startTestClock, type TestClock } from './test-clock.js';
 
 interface DemoOrgFile {
   orgId: string;
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL || 'error',
   });
   let api: RunningServer | null = null;
+  let testClock: TestClock | null = null;
   let crm: RunningCrm | null = null;
   let stopping: Promise<void> | null = null;
   const stop = (code: number) => {
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       say('\nStopping the demo…');
       await crm?.close().catch(() => undefined);
       await api?.close().catch((err: Error) => say(`API close: ${err.message}`));
+      await testClock?.close();
       say(`Stopped. ${dataDir ? `Data kept in ${shortPath(dataDir)}.` : 'Nothing kept (memory mode).'}`);
     })().finally(() => process.exit(code));
     return stopping;
@@ -94,8 +97,11 @@ async function main(): Promise<void> {
   });
   process.on('SIGTERM', () => void stop(0));
 
+  // End-to-end tests only: an API clock they can move (demo/test-clock.ts).
+  testClock = process.env.DEMO_TEST_CLOCK === '1' ? await startTestClock() : null;
+  if (testClock) say(`Test clock at ${testClock.url} (DEMO_TEST_CLOCK=1)`);
   try {
-    api = await startServer({ config, sandboxDelays: SANDBOX_DELAYS });
+    api = await startServer({ config, sandboxDelays: SANDBOX_DELAYS, now: testClock?.now });
   } catch (err) {
     throw friendly(err, 'API_PORT', apiPort);
   }

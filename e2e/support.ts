@@ -50,6 +50,8 @@ export interface Demo {
   crmUrl: string;
   apiUrl: string;
   sandboxUrl: string;
+  /** The API's movable clock (demo/test-clock.ts, DEMO_TEST_CLOCK=1). */
+  clockUrl: string;
   dataDir: string;
   orgId: string;
   secretKey: string;
@@ -88,7 +90,7 @@ export async function startDemo(): Promise<Demo> {
   // Its own process group, so the fallback kill reaches tsx's node child too.
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['demo/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(crmPort), API_PORT: String(apiPort), HOST: '127.0.0.1', LEADS_DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+    env: { ...process.env, PORT: String(crmPort), API_PORT: String(apiPort), HOST: '127.0.0.1', LEADS_DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', DEMO_TEST_CLOCK: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -102,8 +104,9 @@ export async function startDemo(): Promise<Demo> {
   await until('the API to be ready', deadline, async () => ((await fetch(`${apiUrl}/readyz`)).ok ? true : null), child, output);
   // The sandbox listens on an ephemeral port: the demo prints it ("sandbox at http://...").
   const sandboxUrl = await until('the sandbox URL in the demo output', deadline, async () => /sandbox at (http:\/\/[\d.:]+)/.exec(out)?.[1], child, output);
+  const clockUrl = await until('the test clock URL in the demo output', deadline, async () => /Test clock at (http:\/\/[\d.:]+)/.exec(out)?.[1], child, output);
   const org = JSON.parse(readFileSync(join(dataDir, 'demo-org.json'), 'utf8')) as { orgId: string; secretKey: string };
-  return { crmUrl, apiUrl, sandboxUrl, dataDir, orgId: org.orgId, secretKey: org.secretKey, child, output };
+  return { crmUrl, apiUrl, sandboxUrl, clockUrl, dataDir, orgId: org.orgId, secretKey: org.secretKey, child, output };
 }
 
 export async function stopDemo(demo: Demo): Promise<void> {
@@ -159,12 +162,18 @@ export class Api {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const token = await this.adminToken();
-    const res = await fetch(`${this.demo.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
+    const send = async () =>
+      fetch(`${this.demo.apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${await this.adminToken()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    let res = await send();
+    if (res.status === 401) {
+      // The token outlived the API's clock (moved by a test, see setApiClockOffset): mint another, once.
+      this.token = null;
+      res = await send();
+    }
     const text = await res.text();
     const json = text ? (JSON.parse(text) as unknown) : null;
     if (!res.ok) throw new ApiError(res.status, json, `${method} ${path}`);
@@ -207,8 +216,15 @@ export class Sandbox {
     if (!res.ok) throw new ApiError(res.status, json, `sandbox ${path}`);
     return json;
   }
-  nextCall = (scenario: 'hot' | 'warm' | 'cold' | 'voicemail' | 'no-answer') => this.post('/__sandbox/next-call', { scenario });
+  nextCall = (scenario: 'hot' | 'warm' | 'cold' | 'voicemail' | 'no-answer' | 'booked' | 'callback' | 'not-interested' | 'needs-info') =>
+    this.post('/__sandbox/next-call', { scenario });
   inbound = (from: string, to: string, body: string) => this.post('/__sandbox/inbound', { from, to, body });
+}
+
+/** Moves the API's clock `offsetMs` from real time (0 puts it back); the browser's clock is the page's own. */
+export async function setApiClockOffset(offsetMs: number): Promise<void> {
+  const res = await fetch(`${e2e().demo.clockUrl}/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs }) });
+  if (!res.ok) throw new Error(`test clock: ${res.status} ${await res.text()}`);
 }
 
 // ------------------------------------------------------------------------------------------------ shared state

@@ -140,6 +140,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   server.on('request', context.app.callback());
 
+  // Contacts from before the priority views get their view fields once (in the background; idempotent).
+  void core.repos.contacts.backfillViewFields(core.repos.appointments, core.now()).then(
+    (filled) => filled > 0 && logger.info({ filled }, 'priority-view fields derived for earlier contacts'),
+    (err: Error) => logger.warn({ err: err.message }, 'priority-view backfill failed; it runs again at the next start'),
+  );
   const interval = options.jobsIntervalMs ?? config.JOBS_INTERVAL_MS;
   const jobs = interval > 0 ? setInterval(() => void runJobs(), interval) : null;
   jobs?.unref();

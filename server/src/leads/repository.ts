@@ -4,7 +4,7 @@ import { BOARD_ORDER, SORT_ORDERS, type BoardSort } from '../../../core/board.js
 import { tierOf, tierScoreRange } from '../../../core/tiers.js';
 import { localDayBounds } from '../../../core/clinic-time.js';
 import { revisitLostBefore, viewEntries, type AppointmentFilter, type TextSentiment, type ViewName } from '../../../core/views.js';
-import { COLLECTIONS } from '../db/indexes.js';
+import { COLLECTIONS, MAINTENANCE_SCAN } from '../db/indexes.js';
 import { iso, toObjectId, uniqueWrite } from '../db/plain.js';
 import type { LeadEventDoc } from './timeline-repository.js';
 
@@ -313,6 +313,26 @@ export class ContactRepository {
     if (doc.externalId === undefined) delete doc.externalId;
     await uniqueWrite(COLLECTIONS.contacts, () => this.col.insertOne(doc));
     return toLead(doc);
+  }
+
+  /**
+   * Derives the view entries (and the appointment fields) of contacts written before the priority views existed, so an
+   * upgraded database lists them in Call today and the rest without waiting for each lead's next write. Idempotent:
+   * it only touches contacts that lack the fields. Returns how many it filled.
+   */
+  async backfillViewFields(appointments: { forLead(orgId: string, contactId: string): Promise<Array<{ status: string; scheduledAt: string }>> }, now: Date): Promise<number> {
+    let filled = 0;
+    for await (const doc of this.col.find({ callTodayFrom: { $exists: false } }, { comment: MAINTENANCE_SCAN })) {
+      const scheduled = (await appointments.forLead(doc.orgId, doc._id.toHexString())).filter((a) => a.status === 'scheduled').map((a) => Date.parse(a.scheduledAt));
+      const next = scheduled.filter((t) => t > now.getTime()).sort((x, y) => x - y)[0];
+      const withAppointments = { ...doc, nextAppointmentAt: next !== undefined ? new Date(next) : null, lastAppointmentAt: scheduled.length ? new Date(Math.max(...scheduled)) : null };
+      const res = await this.col.updateOne(
+        { _id: doc._id, orgId: doc.orgId, callTodayFrom: { $exists: false } },
+        { $set: { nextAppointmentAt: withAppointments.nextAppointmentAt, lastAppointmentAt: withAppointments.lastAppointmentAt, ...viewFieldsOf(withAppointments) } },
+      );
+      filled += res.modifiedCount;
+    }
+    return filled;
   }
 
   /** Leads whose timeline outbox has waited since before `before` (any clinic: the flush job), oldest first. */

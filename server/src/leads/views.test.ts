@@ -75,6 +75,22 @@ describe('board sorts, views and filters', () => {
     });
   });
 
+  describe('when the database holds contacts from before the views', () => {
+    it('then the start-up backfill derives their view fields once, and they appear in the views', async () => {
+      await clinic();
+      const old = await lead({ name: 'Old hot never called', leadScore: 88 });
+      const col = server.database.db.collection('contacts');
+      const { ObjectId } = await import('mongodb');
+      // As an earlier version stored it: no view fields at all.
+      await col.updateOne({ _id: new ObjectId(old.id) }, { $unset: { callTodayFrom: '', thisWeekFrom: '', nurtureFrom: '', nextAppointmentAt: '', lastAppointmentAt: '' } });
+      assert.deepEqual(await inView('call_today'), []);
+      const filled = await server.context.repos.contacts.backfillViewFields(server.context.repos.appointments, new Date(t));
+      assert.ok(filled >= 1, `filled ${filled}`);
+      assert.deepEqual(await inView('call_today'), ['Old hot never called']);
+      assert.equal(await server.context.repos.contacts.backfillViewFields(server.context.repos.appointments, new Date(t)), 0, 'nothing left to fill');
+    });
+  });
+
   describe('when listing Call today', () => {
     it('then a Hot lead is in once its last contact is MORE than 24 hours old (or it was never contacted), booked ones never', async () => {
       await clinic();
