@@ -20,16 +20,22 @@ async function callBackRefused(board: Board, name: string, title: string): Promi
   return guide;
 }
 
+/**
+ * How the card's call line reads once a call has ended: "Call ended · 12s", or the call's outcome when it has one
+ * ("Voicemail · 9s", "Booked on the call · 40s", ...: widget/src/calls/call-view.ts).
+ */
+const CALL_END = /Call ended|Voicemail|No answer|Busy|Booked on the call|Asked for a callback|Not interested|Wants more information/;
+
 /** Call Back now goes through: the card follows the call to its end. */
 async function callBackWorks(board: Board, lead: Lead): Promise<void> {
   await board.searchFor(lead.name, 1);
   const card = board.card(lead.name);
   await board.user.press(card.getByRole('button', { name: 'Call Back' }));
   const state = card.getByRole('status');
-  await state.getByText(/Ringing\.\.\.|On the call|Call ended/).waitFor({ timeout: 10_000 });
+  await state.getByText(new RegExp(`Ringing\\.\\.\\.|On the call|${CALL_END.source}`)).waitFor({ timeout: 10_000 });
   assert.equal(await card.getByRole('alert').count(), 0, 'no error guide');
   await board.user.shot(`call-placed-${lead.name}`);
-  await state.getByText(/Call ended/).waitFor({ timeout: 25_000 });
+  await state.getByText(CALL_END).waitFor({ timeout: 25_000 });
   await e2e().api.waitCallDone(lead.id);
 }
 

@@ -1,7 +1,7 @@
 /**
- * Screenshots of leads-board (view tabs, sort), lead-card (appointment, follow-ups, lost reason, the call guide) and the
- * small dialogs (Lost reason, follow-up, contact edit), desktop and phone, light and dark, into
- * artifacts/screenshots/ (git-ignored), from the built bundle under a strict CSP with an in-page fake API.
+ * Screenshots of leads-board (view tabs, sort, the appointment filter), lead-card (appointment, follow-ups, lost reason,
+ * the last call's outcome, the call guide), lead-detail (open follow-ups, the call outcome) and the small dialogs (Lost
+ * reason, follow-up, contact edit), desktop and phone, light and dark, into artifacts/screenshots/ (git-ignored), from the built bundle under a strict CSP with an in-page fake API.
  * `npx tsx scripts/widget-screenshots.ts` (after `vite build --mode embed`).
  *
  * Served here rather than by bench/widget-page/server.ts: the page needs the lazily loaded chunks next to
@@ -33,8 +33,10 @@ const errors: string[] = [];
 
 async function boardPage(width: number, height: number, theme: 'light' | 'dark'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height }, colorScheme: theme });
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && !/status of 404/.test(m.text()) && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
+  // Name what was missing (the browser's own favicon request is expected: the page has none).
+  page.on('response', (r) => r.status() === 404 && !r.url().endsWith('/favicon.ico') && errors.push(`404 ${r.url()}`));
   await page.goto(url);
   await page.waitForFunction('window.__ready === true');
   await page.evaluate(`(() => {
@@ -47,6 +49,23 @@ async function boardPage(width: number, height: number, theme: 'light' | 'dark')
     Object.assign(w.leads[3], { nextAppointmentAt: new Date(now + 20 * day).toISOString() });
     Object.assign(w.leads[4], { nextFollowUpAt: new Date(now + 4 * day).toISOString() });
     Object.assign(w.leads[5], { lostReason: 'not_ready', lostNote: 'Wants to wait until after the summer' });
+    // Call outcomes (issue 12): the last call's outcome on the cards, and in the detail the latest call's intent.
+    Object.assign(w.leads[1], { lastCallOutcome: 'voicemail' });
+    Object.assign(w.leads[2], { lastCallOutcome: 'no_answer', leadStatus: 'contacted' });
+    Object.assign(w.leads[4], { lastCallOutcome: 'answered' });
+    const fu = (id, lead, dueAt, extra) => ({ id, contactId: lead.id, dueAt: new Date(dueAt).toISOString(), note: null, status: 'open', source: 'manual', createdBy: { id: 'u1', name: 'Ann' }, createdAt: '', updatedAt: '', doneAt: null, doneBy: null, remindedAt: null, ...extra });
+    const call = (id, lead, ago, extra) => ({ id, contactId: lead.id, vapiCallId: null, status: 'ended', endedReason: null, startedAt: new Date(now - ago).toISOString(), endedAt: null, durationSec: 48, transcript: null, messages: [], summary: null, recordingUrl: null, scoreBefore: null, scoreAfter: null, createdBy: 'u1', error: null, createdAt: new Date(now - ago).toISOString(), ...extra });
+    const getLead = w.fakeApi.getLead;
+    w.fakeApi.getLead = async (id) => {
+      const d = await getLead(id);
+      const lead = w.leads.find((l) => l.id === id);
+      if (lead !== w.leads[0]) return d;
+      return { ...d, allowedTransitions: ['contacted', 'qualified', 'booked', 'lost'],
+        followUps: [fu('f1', lead, now - 3 * 3600e3, { note: 'Ask about the spring package' }), fu('f2', lead, now + 3 * day, { source: 'callback' })],
+        calls: [call('c2', lead, 3600e3, { outcome: 'answered', intent: 'not_interested' }), call('c1', lead, 2 * day, { outcome: 'voicemail', durationSec: 9 })] };
+    };
+    w.fakeApi.updateFollowUp = async (id, change) => ({ ...fu(id, w.leads[0], change.dueAt ?? now), ...(change.done ? { status: 'done' } : {}) });
+    w.fakeApi.deleteFollowUp = async () => undefined;
     w.fakeApi.session = async () => ({ user: { id: 'u1', name: 'Ann', role: 'admin' }, org: { id: 'o1', name: 'Radiance', timezone: 'America/New_York', quietHours: { start: '21:00', end: '08:00' } }, telephony: { outboundAgentConfigured: false, twilioNumber: null, sandbox: true } });
     w.fakeApi.viewCounts = async () => ({ views: [['call_today', 'Call today', 12], ['this_week', 'This week', 9], ['nurture', 'Nurture', 23], ['revisit_lost', 'Revisit lost', 4]].map(([view, label, count]) => ({ view, label, count })), at: new Date().toISOString() });
     const b = document.createElement('leads-board');
@@ -99,6 +118,22 @@ for (const [name, w, h, theme] of [
   await card.locator('call-error-guide').waitFor();
   await card.screenshot({ path: `${OUT}/${name.replace('board', 'card')}.png` });
   await page.locator('lead-card').nth(5).screenshot({ path: `${OUT}/${name.replace('board', 'card-lost')}.png` });
+  await page.locator('lead-card').nth(1).screenshot({ path: `${OUT}/${name.replace('board', 'card-outcome')}.png` });
+  // The detail of the first lead: its open follow-ups (Done, Snooze, Delete) and the last call's outcome ("Not
+  // interested — Mark lost?"), with the snooze choices open.
+  await card.locator('[part~="name"]').click();
+  const detail = page.getByRole('dialog', { name: await card.locator('[part~="name"]').innerText() });
+  await detail.waitFor();
+  await page.locator('follow-up-list li').first().waitFor();
+  await page.screenshot({ path: `${OUT}/${name.replace('board', 'detail')}.png` });
+  await page.locator('follow-up-list li').first().getByRole('button', { name: 'Snooze' }).click();
+  await page.locator('lead-detail [part~="follow-ups"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${OUT}/${name.replace('board', 'detail-follow-ups')}.png` });
+  await page.keyboard.press('Escape');
+  await detail.waitFor({ state: 'detached' });
+  // The appointment filter, set to "Appointment today".
+  await page.locator('[part~="appointment-filter"]').selectOption('today');
+  await page.locator('leads-board [part~="toolbar"]').screenshot({ path: `${OUT}/${name.replace('board', 'toolbar')}.png` });
   if (name === 'board-desktop-light') {
     await page.locator('lead-card').nth(1).focus();
     await page.keyboard.press('?');

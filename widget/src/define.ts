@@ -1,25 +1,12 @@
 /**
- * Registers every element. Importing a class (index.ts) does not register it; importing this module does. The
- * call-error-guide and the dialogs register themselves when first needed (a separate chunk in the script-tag build).
- * Guarded: loading the bundle twice (or next to another copy) does not throw.
- * Order matters for @lit/context: providers (leads-board) are defined before their consumers, so a consumer
- * upgraded inside an already-upgraded provider finds it (toolchain.md, "@lit/context ordering").
+ * `live-leads/widget/define` (npm): registers every element up front, sms-composer included (register.ts has the
+ * others). The script-tag entry (embed.ts) imports register.ts instead and loads sms-composer with the rarely used
+ * elements on first use (lazy.ts), to stay within its size budget. call-error-guide and the small dialogs register
+ * themselves on first use in both.
  */
-import { LeadsBoard } from './components/leads-board/leads-board.js';
-import { LeadsToaster } from './components/leads-toaster/leads-toaster.js';
-import { LeadCard } from './components/lead-card/lead-card.js';
-import { LeadDetail } from './components/lead-detail/lead-detail.js';
 import { SmsComposer } from './components/sms-composer/sms-composer.js';
+import { define } from './register.js';
 
-export function define(tag: string, ctor: CustomElementConstructor): void {
-  if (!customElements.get(tag)) customElements.define(tag, ctor);
-}
+export { define };
 
-// Providers first.
-define('leads-board', LeadsBoard);
-// Consumers.
-define('leads-toaster', LeadsToaster);
-// call-error-guide and the small dialogs register themselves on first use (lazy.ts).
-define('lead-card', LeadCard);
-define('lead-detail', LeadDetail);
 define('sms-composer', SmsComposer);

@@ -9,7 +9,7 @@
  * lead-contact-change-request (then lead-contact-change once saved, DESIGN.md "Working the list").
  * `lead-open` is cancelable too: preventing it stops the board from opening its own `lead-detail`.
  */
-import type { Call, Lead, LeadStatus, LostReason, SmsLog } from '../../core/contracts.js';
+import type { Call, FollowUp, Lead, LeadStatus, LostReason, SmsLog } from '../../core/contracts.js';
 
 export interface ApiErrorInfo {
   status: number;
@@ -76,6 +76,10 @@ export interface LeadsEventMap {
   'call-error-dismiss': { code: string };
   /** "Edit contact" in the invalid-phone guide. */
   'call-error-edit': { code: string };
+  /** A follow-up in the detail's list was done, snoozed or deleted. */
+  'follow-ups-change': { followUp: FollowUp; action: 'done' | 'snoozed' | 'deleted' };
+  /** The detail refetched its lead after an action of its own (the board updates the card). */
+  'lead-changed': { lead: Lead };
 }
 
 export type LeadsEventName = keyof LeadsEventMap;
@@ -86,7 +90,7 @@ export type LeadsEvent<K extends LeadsEventName> = CustomEvent<LeadsEventMap[K]>
  * but are not composed, so they stay inside the shadow root they were fired in (the element that renders the
  * emitter listens on its render root or on the element itself).
  */
-export const INTERNAL_EVENTS: ReadonlySet<LeadsEventName> = new Set<LeadsEventName>(['toast-show', 'dialog-close', 'call-error-dismiss', 'call-error-edit']);
+export const INTERNAL_EVENTS: ReadonlySet<LeadsEventName> = new Set<LeadsEventName>(['toast-show', 'dialog-close', 'call-error-dismiss', 'call-error-edit', 'follow-ups-change', 'lead-changed']);
 
 /**
  * Dispatch one of the widget's events from `target`. Returns false when a cancelable event was prevented.
@@ -126,6 +130,8 @@ declare global {
     'dialog-close': LeadsEvent<'dialog-close'>;
     'call-error-dismiss': LeadsEvent<'call-error-dismiss'>;
     'call-error-edit': LeadsEvent<'call-error-edit'>;
+    'follow-ups-change': LeadsEvent<'follow-ups-change'>;
+    'lead-changed': LeadsEvent<'lead-changed'>;
     'lead-contact-change-request': LeadsEvent<'lead-contact-change-request'>;
     'lead-contact-change': LeadsEvent<'lead-contact-change'>;
   }

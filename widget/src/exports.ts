@@ -1,13 +1,12 @@
 /**
  * What both entries export (index.ts for npm, embed.ts for the script tag): classes, services and types. The
- * elements loaded on first use (call-error-guide, the dialogs in dialogs/) are not here, so the script-tag bundle
+ * elements loaded on first use (call-error-guide, sms-composer, the dialogs in dialogs/) are not here, so the script-tag bundle
  * does not carry them up front; index.ts adds their classes for npm.
  */
 export { LeadsBoard } from './components/leads-board/leads-board.js';
 export { LeadCard } from './components/lead-card/lead-card.js';
 export { LeadsToaster } from './components/leads-toaster/leads-toaster.js';
 export { LeadDetail } from './components/lead-detail/lead-detail.js';
-export { SmsComposer } from './components/sms-composer/sms-composer.js';
 export { ModalController } from './dialogs/modal.js';
 
 export { LeadsApiClient, ApiError, newIdempotencyKey, CALL_SETUP_ERROR_CODES } from './api/client.js';

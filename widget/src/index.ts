@@ -7,3 +7,5 @@ export { CallErrorGuide, CALL_GUIDES } from './components/call-error-guide/call-
 export { LostReasonDialog } from './dialogs/lost-reason-dialog.js';
 export { FollowUpDialog } from './dialogs/follow-up-dialog.js';
 export { ContactDialog } from './dialogs/contact-dialog.js';
+export { FollowUpList } from './components/follow-up-list/follow-up-list.js';
+export { SmsComposer } from './components/sms-composer/sms-composer.js';

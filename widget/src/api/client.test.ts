@@ -117,4 +117,36 @@ describe('LeadsApiClient', () => {
     expect(req.query.get('tier')).to.equal('hot');
     expect(req.query.has('page')).to.equal(false);
   });
+
+  it('sends the appointment filter on pages, view counts (without page, sort, view) and the CSV', async () => {
+    const backend = new FakeBackend([makeLead()]);
+    const query = { appointment: 'none' as const, sort: 'newest' as const, view: 'call_today' as const, page: 2, pageSize: 20 };
+    await backend.client.listLeads(query);
+    await backend.client.viewCounts(query);
+    await backend.client.exportCsv(query);
+    expect(backend.requestsTo('GET', '/v1/leads')[0].query.get('appointment')).to.equal('none');
+    const views = backend.requestsTo('GET', '/v1/views')[0].query;
+    expect([...views.entries()]).to.deep.equal([['appointment', 'none']]);
+    const csv = backend.requestsTo('GET', '/v1/leads.csv')[0].query;
+    expect([csv.get('appointment'), csv.get('view'), csv.has('page')]).to.deep.equal(['none', 'call_today', false]);
+  });
+
+  it('marks a follow-up done, snoozes it and deletes it (PATCH / DELETE /v1/follow-ups/:id)', async () => {
+    const lead = makeLead();
+    const backend = new FakeBackend([lead]);
+    const f = await backend.client.scheduleFollowUp(lead.id, { dueAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    const snoozed = await backend.client.updateFollowUp(f.id, { dueAt: later });
+    expect(snoozed.dueAt).to.equal(later);
+    const done = await backend.client.updateFollowUp(f.id, { done: true });
+    expect(done.status).to.equal('done');
+    expect(await backend.client.deleteFollowUp(f.id)).to.equal(undefined);
+    const del = backend.requestsTo('DELETE', `/v1/follow-ups/${f.id}`);
+    expect(del).to.have.length(1);
+    expect(del[0].body).to.equal(undefined);
+    await backend.client.deleteFollowUp('nope').then(
+      () => expect.fail('a missing follow-up is a 404'),
+      (err: ApiError) => expect([err.status, err.code]).to.deep.equal([404, 'NOT_FOUND']),
+    );
+  });
 });

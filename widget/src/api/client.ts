@@ -18,7 +18,7 @@ import type {
   ViewCounts,
 } from '../../../core/contracts.js';
 import type { BoardSort } from '../../../core/board.js';
-import type { ViewName } from '../../../core/views.js';
+import type { AppointmentFilter, ViewName } from '../../../core/views.js';
 
 /** An async function returning a fresh embed token. Called at start and once after a 401 TOKEN_EXPIRED. */
 export type TokenProvider = () => Promise<string> | string;
@@ -42,6 +42,8 @@ export interface LeadQuery {
   sort?: BoardSort | null;
   /** A priority view computed on the server (GET /v1/views gives their counts). */
   view?: ViewName | null;
+  /** none: no upcoming appointment; today: an appointment today (clinic time). */
+  appointment?: AppointmentFilter | null;
   page?: number;
   pageSize?: number;
 }
@@ -149,10 +151,10 @@ export class LeadsApiClient {
     return this.request('/v1/leads', { query, signal });
   }
 
-  /** Each priority view's count under the board's other filters (tier, status, q). */
+  /** Each priority view's count under the board's other filters (tier, status, q, appointment). */
   viewCounts(query: LeadQuery = {}, signal?: AbortSignal): Promise<ViewCounts> {
-    const { tier, status, q } = query;
-    return this.request('/v1/views', { query: { tier, status, q }, signal });
+    const { tier, status, q, appointment } = query;
+    return this.request('/v1/views', { query: { tier, status, q, appointment }, signal });
   }
 
   getLead(id: string, signal?: AbortSignal): Promise<LeadDetail> {
@@ -189,6 +191,11 @@ export class LeadsApiClient {
   async updateFollowUp(id: string, change: { done?: boolean; dueAt?: string; note?: string | null }): Promise<FollowUp> {
     const reply = await this.request<{ followUp: FollowUp }>(`/v1/follow-ups/${encodeURIComponent(id)}`, { method: 'PATCH', body: change });
     return reply.followUp;
+  }
+
+  /** DELETE /v1/follow-ups/:id (204). */
+  async deleteFollowUp(id: string): Promise<void> {
+    await this.request<void>(`/v1/follow-ups/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }
 
   async addNote(id: string, body: string): Promise<Note> {
@@ -241,6 +248,7 @@ export class LeadsApiClient {
       if (query.q && query.q.trim()) params.set('q', query.q.trim());
       if (query.sort && query.sort !== 'score') params.set('sort', query.sort);
       if (query.view) params.set('view', query.view);
+      if (query.appointment) params.set('appointment', query.appointment);
       if (query.page) params.set('page', String(query.page));
       if (query.pageSize) params.set('pageSize', String(query.pageSize));
     }

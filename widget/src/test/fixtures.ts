@@ -4,7 +4,7 @@
  */
 import { ContextProvider } from '@lit/context';
 import { LitElement, html } from 'lit';
-import type { Call, Lead, LeadStatus, SmsLog } from '../../../core/contracts.js';
+import type { Call, FollowUp, Lead, LeadStatus, SmsLog } from '../../../core/contracts.js';
 import { LeadsApiClient } from '../api/client.js';
 import { LiveEmitter, type LiveEventMap } from '../api/live.js';
 import { apiContext, configContext, liveContext, defaultConfig, type WidgetConfig } from '../contexts.js';
@@ -94,6 +94,8 @@ export class FakeBackend {
   overrides: Override[] = [];
   /** The lead ids in each priority view (GET /v1/leads?view=, GET /v1/views), as the server would compute them. */
   views: Record<string, string[]> = {};
+  /** Follow-ups (open and done); GET /v1/leads/:id lists a lead's open ones, earliest first. */
+  followUps: FollowUp[] = [];
   /** Delay every reply (ms), to observe loading states. */
   delay = 0;
   client: LeadsApiClient;
@@ -140,7 +142,7 @@ export class FakeBackend {
     if (method === 'GET' && path === '/v1/leads') return { status: 200, body: this.page(req.query) };
     if (method === 'GET' && path === '/v1/views') {
       // Strict like the server: only the board's filters.
-      const extra = [...req.query.keys()].filter((k) => !['tier', 'status', 'q'].includes(k));
+      const extra = [...req.query.keys()].filter((k) => !['tier', 'status', 'q', 'appointment'].includes(k));
       if (extra.length) return error(400, 'VALIDATION_FAILED', `unknown ${extra.join(', ')}`);
       const labels: Record<string, string> = { call_today: 'Call today', this_week: 'This week', nurture: 'Nurture', revisit_lost: 'Revisit lost' };
       const views = Object.keys(labels).map((view) => {
@@ -151,6 +153,8 @@ export class FakeBackend {
       return { status: 200, body: { views, at: new Date().toISOString() } };
     }
     if (method === 'GET' && path === '/v1/leads.csv') return { status: 200, body: new Blob(['name,phone\n']) };
+    const fm = /^\/v1\/follow-ups\/([^/]+)$/.exec(path);
+    if (fm) return this.followUpRoute(req, decodeURIComponent(fm[1]));
     const m = /^\/v1\/leads\/([^/]+)(?:\/([\w-]+))?$/.exec(path);
     const lead = m ? this.leads.find((l) => l.id === decodeURIComponent(m[1])) : undefined;
     if (m && !lead) return error(404, 'NOT_FOUND', 'No such lead');
@@ -193,7 +197,8 @@ export class FakeBackend {
       const body = req.body as { dueAt: string; note?: string | null };
       if (Date.parse(body.dueAt) < Date.now() - 60_000) return error(400, 'DUE_IN_PAST', 'A follow-up is due in the future: pick a later time.');
       const at = new Date().toISOString();
-      const followUp = { id: `fu-${this.requests.length}`, contactId: lead.id, dueAt: new Date(body.dueAt).toISOString(), note: body.note ?? null, status: 'open', source: 'manual', createdBy: { id: 'u1', name: 'Ann' }, createdAt: at, updatedAt: at, doneAt: null, doneBy: null, remindedAt: null };
+      const followUp: FollowUp = { id: `fu-${this.requests.length}`, contactId: lead.id, dueAt: new Date(body.dueAt).toISOString(), note: body.note ?? null, status: 'open', source: 'manual', createdBy: { id: 'u1', name: 'Ann' }, createdAt: at, updatedAt: at, doneAt: null, doneBy: null, remindedAt: null };
+      this.followUps.push(followUp);
       if (!lead.nextFollowUpAt || Date.parse(followUp.dueAt) < Date.parse(lead.nextFollowUpAt)) Object.assign(lead, { nextFollowUpAt: followUp.dueAt, nextFollowUpId: followUp.id });
       return { status: 201, body: { followUp } };
     }
@@ -204,8 +209,38 @@ export class FakeBackend {
       const sms = { id: 'sms-1', contactId: lead.id, body: (req.body as { body: string }).body, status: 'queued' } as SmsLog;
       return { status: 202, body: { sms, scheduled: false } };
     }
-    if (lead && method === 'GET' && !m![2]) return { status: 200, body: { ...lead, calls: [], appointments: [], notes: [], timeline: [], allowedTransitions: [], canUndoLost: false, canRevertLost: false } };
+    if (lead && method === 'GET' && !m![2]) {
+      const followUps = this.openFollowUps(lead.id);
+      return { status: 200, body: { ...lead, calls: [], appointments: [], notes: [], timeline: [], followUps, allowedTransitions: [], canUndoLost: false, canRevertLost: false } };
+    }
     return error(404, 'NOT_FOUND', `No route ${method} ${path}`);
+  }
+
+  openFollowUps(leadId: string): FollowUp[] {
+    return this.followUps.filter((f) => f.contactId === leadId && f.status === 'open').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt)).map((f) => ({ ...f }));
+  }
+
+  /** PATCH / DELETE /v1/follow-ups/:id, keeping the lead's nextFollowUpAt / nextFollowUpId current (as docs/api.md). */
+  private followUpRoute(req: RecordedRequest, id: string): Reply {
+    const f = this.followUps.find((x) => x.id === id);
+    if (!f) return error(404, 'NOT_FOUND', 'No such follow-up');
+    if (req.method === 'PATCH') {
+      const body = req.body as { done?: boolean; dueAt?: string; note?: string | null };
+      if (body.dueAt !== undefined && Date.parse(body.dueAt) < Date.now() - 5 * 60_000) return error(400, 'DUE_IN_PAST', 'A follow-up is due in the future: pick a later time.');
+      const at = new Date().toISOString();
+      if (body.done !== undefined) Object.assign(f, { status: body.done ? 'done' : 'open', doneAt: body.done ? at : null, doneBy: body.done ? { id: 'u1', name: 'Ann' } : null });
+      if (body.dueAt !== undefined) Object.assign(f, { dueAt: new Date(body.dueAt).toISOString(), remindedAt: null });
+      if (body.note !== undefined) f.note = body.note;
+      f.updatedAt = at;
+    } else if (req.method === 'DELETE') {
+      this.followUps = this.followUps.filter((x) => x !== f);
+    } else return error(405, 'METHOD_NOT_ALLOWED', 'No');
+    const lead = this.leads.find((l) => l.id === f.contactId);
+    if (lead) {
+      const next = this.openFollowUps(lead.id)[0] ?? null;
+      Object.assign(lead, { nextFollowUpAt: next?.dueAt ?? null, nextFollowUpId: next?.id ?? null, version: lead.version + 1 });
+    }
+    return req.method === 'DELETE' ? { status: 204 } : { status: 200, body: { followUp: { ...f } } };
   }
 
   private filtered(query: URLSearchParams): Lead[] {
@@ -213,6 +248,11 @@ export class FakeBackend {
     const status = query.get('status');
     const q = query.get('q')?.toLowerCase();
     const view = query.get('view');
+    const appointment = query.get('appointment');
+    const now = Date.now();
+    const upcoming = (l: Lead) => (l.nextAppointmentAt && Date.parse(l.nextAppointmentAt) > now ? Date.parse(l.nextAppointmentAt) : null);
+    // The clinic's zone is UTC here (GET /v1/session).
+    const today = (at: number) => new Date(at).toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10);
     const sort = query.get('sort') ?? 'score';
     const time = (v: string | null, none: number) => (v ? Date.parse(v) : none);
     const order: Record<string, (a: Lead, b: Lead) => number> = {
@@ -225,6 +265,7 @@ export class FakeBackend {
       .filter((l) => !tiers || tiers.includes(tierOf(l.leadScore)))
       .filter((l) => !status || l.leadStatus === status)
       .filter((l) => !view || (this.views[view] ?? []).includes(l.id))
+      .filter((l) => !appointment || (appointment === 'none' ? upcoming(l) === null : l.nextAppointmentAt !== null && today(Date.parse(l.nextAppointmentAt))))
       .filter((l) => !q || l.name.toLowerCase().includes(q) || (q.replace(/\D/g, '') && l.phone.includes(q.replace(/\D/g, ''))))
       .sort(order[sort]);
   }

@@ -255,6 +255,88 @@ describe('lead-card', () => {
     }
   });
 
+  describe('call outcomes', () => {
+    async function endCall(lead: Lead, ended: Partial<import('../../../../core/contracts.js').Call>, timezone = 'America/New_York') {
+      const r = await renderCard(lead, { timezone });
+      const started = oneEvent(r.card, 'call-started');
+      part(r.card, 'call-button')!.click();
+      const { detail } = await started;
+      r.live.push('call:updated', { call: makeCall({ id: detail.call.id, contactId: lead.id, status: 'ended', ...ended }) });
+      await r.card.updateComplete;
+      return r;
+    }
+    const state = (card: LeadCard) => text(card.shadowRoot!.querySelector('.call-state'));
+
+    it("shows the last call's outcome (lastCallOutcome) when no call is followed, and nothing without one", async () => {
+      const cases: Array<[Lead['lastCallOutcome'], string]> = [
+        ['voicemail', 'Last call: Voicemail'],
+        ['no_answer', 'Last call: No answer'],
+        ['busy', 'Last call: Busy'],
+        ['answered', 'Last call: Answered'],
+        ['failed', 'Last call: Call failed'],
+      ];
+      for (const [outcome, expected] of cases) {
+        const { card } = await renderCard(makeLead({ lastCallOutcome: outcome }));
+        expect(text(part(card, 'call-outcome')), String(outcome)).to.equal(expected);
+        expect(part(card, 'suggest-lost')).to.equal(null);
+      }
+      const { card } = await renderCard(makeLead({ lastCallOutcome: null }));
+      expect(part(card, 'call-outcome')).to.equal(null);
+      expect(card.shadowRoot!.querySelector('.call-state')).to.equal(null);
+    });
+
+    it('a voicemail, no answer or busy reads as such, not as a conversation', async () => {
+      const lead = makeLead({ id: 'lead-vm' });
+      const { card } = await endCall(lead, { outcome: 'voicemail', intent: null, durationSec: 10 });
+      expect(state(card)).to.equal('Voicemail · 10s');
+      expect(card.shadowRoot!.querySelector('.call-state')!.getAttribute('role')).to.equal('status');
+      const busy = await endCall(makeLead({ id: 'lead-busy' }), { outcome: 'busy', durationSec: 0 });
+      expect(state(busy.card)).to.equal('Busy · 0s');
+      const none = await endCall(makeLead({ id: 'lead-na' }), { outcome: 'no_answer', durationSec: null });
+      expect(state(none.card)).to.equal('No answer');
+      // An answered call with nothing actionable keeps "Call ended".
+      const plain = await endCall(makeLead({ id: 'lead-ok' }), { outcome: 'answered', intent: 'none', durationSec: 165 });
+      expect(state(plain.card)).to.equal('Call ended · 2m 45s');
+    });
+
+    it('says what the lead wanted: booked, or a callback at the time asked (clinic time)', async () => {
+      const booked = await endCall(makeLead({ id: 'lead-bk' }), { outcome: 'answered', intent: 'booked', durationSec: 95 });
+      expect(state(booked.card)).to.equal('Booked on the call · 1m 35s');
+      const at = new Date(Date.now() + 86400_000);
+      at.setUTCHours(20, 0, 0, 0); // 3 PM or 4 PM in New York, depending on DST
+      const cb = await endCall(makeLead({ id: 'lead-cb' }), { outcome: 'answered', intent: 'callback_requested', requestedAt: at.toISOString(), durationSec: 40 });
+      const when = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(at).replace(',', '');
+      expect(state(cb.card)).to.equal(`Asked for a callback ${when} · 40s`);
+      expect(part(cb.card, 'suggest-lost')).to.equal(null);
+    });
+
+    it('"Not interested — Mark lost?" opens the Lost dialog and changes nothing by itself', async () => {
+      const lead = makeLead({ id: 'lead-ni', leadStatus: 'contacted' });
+      const { card, backend } = await endCall(lead, { outcome: 'answered', intent: 'not_interested', durationSec: 30 });
+      expect(state(card)).to.match(/^Not interested · 30s — Mark lost\?$/);
+      const suggest = part(card, 'suggest-lost') as HTMLButtonElement;
+      expect(suggest.localName).to.equal('button');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(backend.requestsTo('PATCH', /\/v1\/leads\//)).to.have.length(0);
+      // Not a click on the card (which would open the lead).
+      let opened = false;
+      card.addEventListener('lead-open', () => (opened = true));
+      suggest.click();
+      const dialog = await lostDialogIn(card.shadowRoot!);
+      expect(opened).to.equal(false);
+      expect(backend.requestsTo('PATCH', /\/v1\/leads\//)).to.have.length(0);
+      // Cancel: still nothing sent.
+      await dialog.requestClose('close');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(backend.requestsTo('PATCH', /\/v1\/leads\//)).to.have.length(0);
+      (part(card, 'suggest-lost') as HTMLButtonElement).click();
+      await pickLostReason(card.shadowRoot!, 'not_ready', { revisit: false });
+      await waitFor(() => backend.requestsTo('PATCH', `/v1/leads/${lead.id}`).length === 1, 'PATCH lost');
+      expect(backend.requestsTo('PATCH', `/v1/leads/${lead.id}`)[0].body).to.deep.include({ status: 'lost', lostReason: 'not_ready' });
+      await waitFor(() => !part(card, 'suggest-lost'), 'no suggestion once lost');
+    });
+  });
+
   describe('Book and Lost', () => {
     it('books the lead: request event, PATCH with the expected status, change event, toast', async () => {
       const lead = makeLead({ leadStatus: 'contacted' });

@@ -56,6 +56,8 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  * @csspart appointment - The next appointment ("Appointment Tue 2:30 PM", clinic time).
  * @csspart follow-up - The next follow-up (overdue, today, or its time).
  * @csspart lost-reason - Why a lost lead was lost.
+ * @csspart call-outcome - The last call's outcome ("Last call: Voicemail") when no call is being followed.
+ * @csspart suggest-lost - "Mark lost?" after a call where the lead said they are not interested (opens the Lost dialog).
  * @csspart footer - The action buttons row.
  * @csspart call-button - Call Back.
  * @csspart sms-button - SMS.
@@ -311,7 +313,7 @@ export class LeadCard extends LitElement {
           >
         </p>
         ${nextLinesTemplate(lead, this.config.session?.org.timezone, now, (cls, part, content) => html`<p class="line ${cls}" part=${part}>${content}</p>`)}
-        ${callStateTemplate(this.calls)}
+        ${callStateTemplate(this.calls, { lead, timeZone: this.config.session?.org.timezone, onMarkLost: () => void this.markLost() })}
       </div>
       ${callGuideTemplate(this.calls, lead, 4, () => this.editContact('phone'))}
       <footer part="footer">

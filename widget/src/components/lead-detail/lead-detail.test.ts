@@ -1,14 +1,14 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
-import type { Lead, LeadDetail as LeadDetailData, LeadEvent } from '../../../../core/contracts.js';
+import type { FollowUp, Lead, LeadDetail as LeadDetailData, LeadEvent } from '../../../../core/contracts.js';
 import type { LeadDetail } from './lead-detail.js';
 import { describeEvent, snippet } from './lead-detail.js';
 import { deepActiveElement } from '../../dialogs/modal.js';
 import { error, FakeBackend, FakeLive, lostDialogIn, makeCall, makeLead, pickLostReason, waitFor } from '../../test/fixtures.js';
 import type { TestProvider } from '../../test/fixtures.js';
 
-const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const text = (el: Node | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 const LONG_TRANSCRIPT =
@@ -514,6 +514,168 @@ describe('lead-detail', () => {
       expect(detail.lead.phone).to.equal('+447911123456');
       await waitFor(() => !part(el, 'phone-warning'), 'the warning goes');
       expect(text(part(el, 'phone'))).to.contain('+447911123456'.slice(3, 7));
+    });
+  });
+
+  describe('the open follow-ups (Done, Snooze, Delete)', () => {
+    const HOUR = 3_600_000;
+    function followUp(id: string, leadId: string, dueAt: number, extra: Partial<FollowUp> = {}): FollowUp {
+      const at = new Date().toISOString();
+      return { id, contactId: leadId, dueAt: new Date(dueAt).toISOString(), note: null, status: 'open', source: 'manual', createdBy: { id: 'u1', name: 'Ann' }, createdAt: at, updatedAt: at, doneAt: null, doneBy: null, remindedAt: null, ...extra };
+    }
+    async function setup() {
+      const lead = makeLead({ leadStatus: 'contacted' });
+      const backend = new FakeBackend([lead]);
+      const overdue = followUp('f-over', lead.id, Date.now() - 2 * HOUR, { note: 'Ask about the package' });
+      const later = followUp('f-later', lead.id, Date.now() + 10 * 86400_000, { source: 'callback' });
+      backend.followUps = [later, overdue];
+      Object.assign(lead, { nextFollowUpAt: overdue.dueAt, nextFollowUpId: overdue.id });
+      const r = await renderDetail(lead, { backend });
+      // Serve the backend's own detail (with its follow-ups) from now on.
+      backend.overrides.length = 0;
+      await r.el.refresh();
+      const list = () => r.el.shadowRoot!.querySelector('follow-up-list')!;
+      await waitFor(() => list()?.shadowRoot?.querySelectorAll('li').length === 2, 'the list');
+      const items = () => [...list().shadowRoot!.querySelectorAll<HTMLElement>('li')];
+      const buttonIn = (li: Element, label: string) => [...li.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b).startsWith(label))!;
+      return { ...r, lead, list, items, buttonIn };
+    }
+
+    it('lists them earliest first with their due state, note and source', async () => {
+      const { el, items } = await setup();
+      expect(text(part(el, 'follow-ups')!.querySelector('h3'))).to.equal('Follow-ups');
+      const [first, second] = items();
+      expect(first.dataset.id).to.equal('f-over');
+      expect(text(first)).to.match(/^Overdue · \w{3} \d{1,2}:\d{2} [AP]M Ask about the package Done Snooze Delete$/);
+      expect(first.querySelector('.when')!.classList.contains('overdue')).to.equal(true);
+      expect(text(second)).to.contain('Callback the lead asked for');
+      await expect(el).to.be.accessible();
+    });
+
+    it('Done sends PATCH { done: true }, drops it from the list and refetches the lead (next follow-up moves on)', async () => {
+      const { el, backend, items, buttonIn } = await setup();
+      expect(text(part(el, 'follow-up'))).to.match(/^Follow-up overdue/);
+      buttonIn(items()[0], 'Done').click();
+      await waitFor(() => backend.requestsTo('PATCH', '/v1/follow-ups/f-over').length === 1, 'PATCH');
+      expect(backend.requestsTo('PATCH', '/v1/follow-ups/f-over')[0].body).to.deep.equal({ done: true });
+      await waitFor(() => items().length === 1 && items()[0].dataset.id === 'f-later', 'the list');
+      await waitFor(() => /^Follow-up \w{3} \d{1,2}/.test(text(part(el, 'follow-up'))), 'header shows the next one');
+      await waitFor(() => text(el.shadowRoot!.querySelector('leads-toaster')!.shadowRoot).includes('Follow-up done'), 'toast');
+      // The keyboard stays in the list: on the next follow-up's Done.
+      await waitFor(() => deepActiveElement()?.localName === 'button', 'focus on a button');
+      const focused = deepActiveElement();
+      expect(focused?.localName).to.equal('button');
+      expect(text(focused)).to.equal('Done');
+      expect(items()[0].contains(focused)).to.equal(true);
+    });
+
+    it('Snooze offers the quick choices (clinic time) and sends the chosen dueAt', async () => {
+      const { backend, items, list, buttonIn } = await setup();
+      const snooze = buttonIn(items()[0], 'Snooze');
+      expect(snooze.getAttribute('aria-expanded')).to.equal('false');
+      snooze.click();
+      await list().updateComplete;
+      expect(snooze.getAttribute('aria-expanded')).to.equal('true');
+      const group = list().shadowRoot!.querySelector(`#${snooze.getAttribute('aria-controls')}`)!;
+      expect(group.getAttribute('aria-label')).to.equal('Snooze until');
+      const labels = [...group.querySelectorAll('button')].map((b) => b.dataset.choice);
+      expect(labels).to.include.members(['tomorrow_morning', 'in_3_days', 'next_week']);
+      expect(labels).to.not.include('custom');
+      group.querySelector<HTMLButtonElement>('[data-choice="tomorrow_morning"]')!.click();
+      await waitFor(() => backend.requestsTo('PATCH', '/v1/follow-ups/f-over').length === 1, 'PATCH');
+      const due = new Date((backend.requestsTo('PATCH', '/v1/follow-ups/f-over')[0].body as { dueAt: string }).dueAt);
+      expect([due.getUTCHours(), due.getUTCMinutes()]).to.deep.equal([9, 0]);
+      expect(due.getTime()).to.be.greaterThan(Date.now());
+      // Tomorrow 09:00 is before the one in 10 days: still first, no longer overdue.
+      await waitFor(() => items()[0].dataset.id === 'f-over' && !text(items()[0]).startsWith('Overdue'), 'snoozed');
+      await waitFor(() => deepActiveElement() === buttonIn(items()[0], 'Snooze'), 'focus back on Snooze');
+      expect(buttonIn(items()[0], 'Snooze').getAttribute('aria-expanded')).to.equal('false');
+    });
+
+    it('Delete asks first; Keep cancels, Delete sends DELETE', async () => {
+      const { backend, items, buttonIn } = await setup();
+      buttonIn(items()[1], 'Delete').click();
+      await waitFor(() => text(items()[1]).includes('Delete this follow-up?'), 'confirm');
+      await waitFor(() => deepActiveElement() === buttonIn(items()[1], 'Keep'), 'focus on Keep (the safe choice)');
+      buttonIn(items()[1], 'Keep').click();
+      await waitFor(() => !text(items()[1]).includes('Delete this follow-up?'), 'kept');
+      await waitFor(() => deepActiveElement() === buttonIn(items()[1], 'Delete'), 'focus back on Delete');
+      expect(backend.requestsTo('DELETE', /follow-ups/).length).to.equal(0);
+      buttonIn(items()[1], 'Delete').click();
+      await waitFor(() => text(items()[1]).includes('Delete this follow-up?'), 'confirm again');
+      buttonIn(items()[1], 'Delete').click();
+      await waitFor(() => backend.requestsTo('DELETE', '/v1/follow-ups/f-later').length === 1, 'DELETE');
+      await waitFor(() => items().length === 1, 'gone');
+      expect(backend.followUps.map((f) => f.id)).to.deep.equal(['f-over']);
+    });
+
+    it('a refused change says why and keeps the follow-up', async () => {
+      const { el, backend, items, buttonIn } = await setup();
+      backend.overrides.push((r) => (r.method === 'PATCH' ? error(409, 'CONFLICT', 'Someone else changed this follow-up.') : undefined));
+      buttonIn(items()[0], 'Done').click();
+      await waitFor(() => text(el.shadowRoot!.querySelector('leads-toaster')!.shadowRoot).includes('Someone else changed this follow-up.'), 'error toast');
+      expect(items().length).to.equal(2);
+    });
+
+    it('says so when there is none', async () => {
+      const { el } = await renderDetail(makeLead());
+      await waitFor(() => text(el.shadowRoot!.querySelector('follow-up-list')?.shadowRoot) === 'No open follow-ups.', 'empty');
+    });
+  });
+
+  describe("the last call's outcome", () => {
+    it('shows the latest call\'s outcome with what the lead wanted, and each call\'s in Recent calls', async () => {
+      const lead = makeLead({ leadStatus: 'contacted', lastCallOutcome: 'answered' });
+      const at = new Date(Date.now() + 2 * 86400_000);
+      at.setUTCHours(15, 0, 0, 0);
+      const { el } = await renderDetail(lead, {
+        detail: (l) =>
+          makeDetail(l, {
+            calls: [
+              makeCall({ id: 'c2', contactId: l.id, status: 'ended', startedAt: '2025-01-22T14:30:00Z', createdAt: '2025-01-22T14:30:00Z', durationSec: 60, outcome: 'answered', intent: 'callback_requested', requestedAt: at.toISOString() }),
+              makeCall({ id: 'c1', contactId: l.id, status: 'ended', startedAt: '2025-01-20T09:05:00Z', createdAt: '2025-01-20T09:05:00Z', durationSec: 12, outcome: 'voicemail', intent: null }),
+            ],
+          }),
+      });
+      const when = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(at).replace(',', '');
+      expect(text(part(el, 'call-outcome'))).to.equal(`Last call: Asked for a callback ${when}`);
+      const calls = parts(el, 'call');
+      expect(text(calls[0].querySelector('.outcome'))).to.equal(`Asked for a callback ${when}`);
+      expect(text(calls[1].querySelector('.outcome'))).to.equal('Voicemail');
+      expect(part(el, 'suggest-lost')).to.equal(null);
+      await expect(el).to.be.accessible();
+    });
+
+    it('falls back to lastCallOutcome without calls, and shows nothing without either', async () => {
+      const { el } = await renderDetail(makeLead({ lastCallOutcome: 'no_answer' }));
+      expect(text(part(el, 'call-outcome'))).to.equal('Last call: No answer');
+      const none = await renderDetail(makeLead({ lastCallOutcome: null }));
+      expect(part(none.el, 'call-outcome')).to.equal(null);
+    });
+
+    it('"Not interested — Mark lost?" opens the Lost dialog on the detail; only a confirmed reason marks it lost', async () => {
+      const lead = makeLead({ leadStatus: 'contacted', lastCallOutcome: 'answered' });
+      const backend = new FakeBackend([{ ...lead }]);
+      const { el } = await renderDetail(lead, {
+        backend,
+        detail: (l) => makeDetail(l, { calls: [makeCall({ id: 'c9', contactId: l.id, status: 'ended', durationSec: 20, outcome: 'answered', intent: 'not_interested' })] }),
+      });
+      expect(text(part(el, 'call-outcome'))).to.equal('Last call: Not interested — Mark lost?');
+      part(el, 'suggest-lost')!.click();
+      const dialog = await lostDialogIn(el.shadowRoot!);
+      expect(dialogOf(el).contains(dialog)).to.equal(true);
+      expect(backend.requestsTo('PATCH', /\/v1\/leads\//)).to.have.length(0);
+      await pickLostReason(el.shadowRoot!, 'price', { revisit: false });
+      await waitFor(() => backend.requestsTo('PATCH', `/v1/leads/${lead.id}`).length === 1, 'PATCH');
+      expect(backend.requestsTo('PATCH', `/v1/leads/${lead.id}`)[0].body).to.deep.include({ status: 'lost', lostReason: 'price' });
+    });
+
+    it('offers no "Mark lost?" when Lost is not an allowed move', async () => {
+      const lead = makeLead({ leadStatus: 'converted' });
+      const { el } = await renderDetail(lead, {
+        detail: (l) => makeDetail(l, { allowedTransitions: [], calls: [makeCall({ id: 'c8', contactId: l.id, status: 'ended', outcome: 'answered', intent: 'not_interested' })] }),
+      });
+      expect(text(part(el, 'call-outcome'))).to.equal('Last call: Not interested');
     });
   });
 

@@ -5,12 +5,13 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Appointment, Call, Lead, LeadDetail as LeadDetailData, LeadEvent, LeadStatus, Note } from '../../../../core/contracts.js';
 import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
-import { callGuideTemplate, callStateTemplate } from '../../calls/call-view.js';
+import { callGuideTemplate, callOutcomeText, callStateTemplate } from '../../calls/call-view.js';
 import { CallController } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
 import { emit, type LeadsEvent, type ToastOptions } from '../../events.js';
+import { loadLazy } from '../../lazy-load.js';
 import {
   CALL_STATUS_LABELS,
   callDate,
@@ -90,8 +91,9 @@ export function describeEvent(e: LeadEvent): string {
 /**
  * @tagname lead-detail
  * @summary Everything about one lead in a modal dialog: contact details, score explanation, status workflow
- * (with Undo after Lost and an admin's Revert), the last 5 calls with their transcripts, appointments, notes and the
- * timeline, plus Call Now and SMS. Loads `GET /v1/leads/:id` when opened and follows the live updates of the lead.
+ * (with Undo after Lost and an admin's Revert), the open follow-ups (Done, Snooze, Delete), the last call's outcome
+ * (with "Mark lost?" after "Not interested"), the last 5 calls with their transcripts and outcomes, appointments, notes
+ * and the timeline, plus Call Now and SMS. Loads `GET /v1/leads/:id` when opened and follows the live updates of the lead.
  * Set `open` to show it; it closes itself (Close, ×, Esc) and fires `dialog-close`. Focus is trapped while open and
  * returns to the element that had it before.
  *
@@ -123,6 +125,8 @@ export function describeEvent(e: LeadEvent): string {
  * @csspart lost-reason - Why a lost lead was lost.
  * @csspart body - The scrolling content.
  * @csspart status-control - The workflow control (allowed transitions, Undo, Revert).
+ * @csspart follow-ups - The open follow-ups, with Done, Snooze and Delete (follow-up-list).
+ * @csspart follow-up-item - One open follow-up.
  * @csspart transition - Each "move to" button.
  * @csspart undo-button - Undo after Lost.
  * @csspart revert-button - An admin's Revert of a lost lead.
@@ -139,6 +143,8 @@ export function describeEvent(e: LeadEvent): string {
  * @csspart note-submit - The Add note button.
  * @csspart timeline - The timeline list.
  * @csspart guide - The call-error-guide after a refused call.
+ * @csspart call-outcome - The latest call's outcome ("Last call: Asked for a callback Tue 3 PM") when no call is followed.
+ * @csspart suggest-lost - "Mark lost?" after a call where the lead was not interested (opens the Lost dialog).
  * @csspart footer - The action bar.
  * @csspart call-button - Call Now.
  * @csspart sms-button - SMS.
@@ -308,6 +314,28 @@ export class LeadDetail extends LitElement {
     }
   }
 
+  /** A follow-up of the list was done, snoozed or deleted: refetch (next follow-up, timeline) and tell the board. */
+  private async onFollowUpsChange(): Promise<void> {
+    await this.loader.load({ silent: true });
+    const d = this.loader.current;
+    // The detail carries every Lead field (its lists ride along, unused by the card).
+    if (d) emit(this, 'lead-changed', { lead: d });
+  }
+
+  private renderFollowUps(detail: LeadDetailData) {
+    void loadLazy();
+    return html`<section part="follow-ups" aria-labelledby="fu-h">
+      <h3 id="fu-h">Follow-ups</h3>
+      <follow-up-list
+        exportparts="item: follow-up-item"
+        .followUps=${detail.followUps ?? []}
+        .api=${this.api ?? null}
+        .timeZone=${this.config.session?.org.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone}
+        @follow-ups-change=${this.onFollowUpsChange}
+      ></follow-up-list>
+    </section>`;
+  }
+
   private async onEditContact(field?: 'phone'): Promise<void> {
     const lead = this.shown;
     if (!lead || !this.api || this.askingLost) return;
@@ -344,7 +372,10 @@ export class LeadDetail extends LitElement {
     if (!lead) return;
     if (!emit(this, 'sms-compose-request', { lead }, { cancelable: true })) return;
     // Inside a container that opens the composer (the board), it does; standing alone, open our own.
-    if (!this.externalComposer) this.ownComposer = true;
+    if (!this.externalComposer) {
+      void loadLazy();
+      this.ownComposer = true;
+    }
   }
 
   private onComposerClose(event: LeadsEvent<'dialog-close'>): void {
@@ -512,6 +543,10 @@ export class LeadDetail extends LitElement {
     return html`<p class="transcript plain-text" part="transcript" tabindex="0">${full.transcript || 'No transcript.'}</p>`;
   }
 
+  private latestCall(detail: LeadDetailData): Call | null {
+    return [...detail.calls].sort((a, b) => Date.parse(b.startedAt ?? b.createdAt) - Date.parse(a.startedAt ?? a.createdAt))[0] ?? null;
+  }
+
   private renderCalls(detail: LeadDetailData) {
     const calls = [...detail.calls]
       .sort((a, b) => Date.parse(b.startedAt ?? b.createdAt) - Date.parse(a.startedAt ?? a.createdAt))
@@ -531,6 +566,7 @@ export class LeadDetail extends LitElement {
                   <div class="call-meta">
                     <time datetime=${when}>${callDate(when)}</time>
                     <span>${c.status === 'ended' ? duration(c.durationSec) : CALL_STATUS_LABELS[c.status] ?? c.status}</span>
+                    ${callOutcomeText(c, this.config.session?.org.timezone) ? html`<span class="outcome">${callOutcomeText(c, this.config.session?.org.timezone)}</span>` : nothing}
                     ${c.scoreBefore !== null && c.scoreAfter !== null && c.scoreBefore !== c.scoreAfter
                       ? html`<span class="muted">Score ${c.scoreBefore} → ${c.scoreAfter}</span>`
                       : nothing}
@@ -658,10 +694,15 @@ export class LeadDetail extends LitElement {
         <div class="skeleton" aria-hidden="true"></div>
       </div>`;
     }
-    return html`${lead ? callGuideTemplate(this.calls, lead, 3, () => this.onEditContact('phone')) : nothing} ${callStateTemplate(this.calls)}
+    return html`${lead ? callGuideTemplate(this.calls, lead, 3, () => this.onEditContact('phone')) : nothing} ${callStateTemplate(this.calls, {
+        lead: detail,
+        timeZone: this.config.session?.org.timezone,
+        latest: this.latestCall(detail),
+        onMarkLost: detail.allowedTransitions.includes('lost') ? () => void this.onTransition('lost') : undefined,
+      })}
       <div class="columns">
         <div class="column">
-          ${this.renderStatusControl(detail)}
+          ${this.renderStatusControl(detail)} ${this.renderFollowUps(detail)}
           <section aria-labelledby="services-h">
             <h3 id="services-h">Services</h3>
             ${detail.services.length

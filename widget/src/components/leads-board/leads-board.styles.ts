@@ -44,6 +44,12 @@ export const styles = css`
     gap: 8px;
     align-items: center;
   }
+  /* Status, appointment and sort wrap together, as one row of filters. */
+  .selects {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+  }
   .search {
     position: relative;
     flex: 1 1 240px;
@@ -262,8 +268,8 @@ export const styles = css`
     .toolbar > * {
       flex: 1 1 100%;
     }
-    /* Status and sort share a row. */
-    .toolbar > select {
+    /* Status and appointment share a row, sort below. */
+    .selects > select {
       flex: 1 1 40%;
       min-width: 0;
     }

@@ -212,6 +212,107 @@ describe('leads-board', () => {
     });
   });
 
+  describe('appointment filter', () => {
+    it('filters by "No upcoming appointment" / "Appointment today" (appointment= on pages, view counts and the CSV)', async () => {
+      const hour = 3_600_000;
+      const now = Date.now();
+      // Today in UTC (the fake clinic's zone), later than now unless it is the last minutes of the day.
+      const laterToday = new Date(Math.min(now + hour, Date.parse(new Date(now).toISOString().slice(0, 10) + 'T23:59:00Z'))).toISOString();
+      const a = makeLead({ name: 'Ada Today', leadScore: 90, nextAppointmentAt: laterToday });
+      const b = makeLead({ name: 'Ben Next Week', leadScore: 70, nextAppointmentAt: new Date(now + 7 * 24 * hour).toISOString() });
+      const c = makeLead({ name: 'Cy None', leadScore: 50, nextAppointmentAt: null });
+      const d = makeLead({ name: 'Di Past', leadScore: 40, nextAppointmentAt: new Date(now - 48 * hour).toISOString() });
+      const backend = new FakeBackend([a, b, c, d]);
+      backend.views = { call_today: [a.id, c.id], this_week: [b.id], nurture: [d.id], revisit_lost: [] };
+      const { board, root } = await renderBoard([], { backend });
+      expect(names(board)).to.deep.equal(['Ada Today', 'Ben Next Week', 'Cy None', 'Di Past']);
+      const select = root.querySelector<HTMLSelectElement>('[part="appointment-filter"]')!;
+      // Labelled for screen readers, next to the status and sort selects.
+      expect(select.getAttribute('aria-label')).to.equal('Filter by appointment');
+      expect(select.previousElementSibling!.getAttribute('part')).to.equal('status-filter');
+      expect(select.nextElementSibling!.getAttribute('part')).to.equal('sort');
+      expect([...select.options].map((o) => [o.value, text(o)])).to.deep.equal([
+        ['', 'Any appointment'],
+        ['none', 'No upcoming appointment'],
+        ['today', 'Appointment today'],
+      ]);
+      expect(backend.requestsTo('GET', '/v1/leads')[0].query.has('appointment')).to.equal(false);
+
+      const choose = async (value: string, expected: string[]) => {
+        select.value = value;
+        select.dispatchEvent(new Event('change'));
+        await waitFor(() => names(board).join() === expected.join(), `appointment=${value}`);
+      };
+      await choose('none', ['Cy None', 'Di Past']);
+      const page = backend.requestsTo('GET', '/v1/leads').at(-1)!;
+      expect(page.query.get('appointment')).to.equal('none');
+      expect(page.query.get('page')).to.equal('1');
+      // The view counts take the same filter (and GET /v1/views would refuse anything it does not know).
+      await waitFor(() => text(root.querySelector('[data-view="call_today"]')) === 'Call today 1', 'counts under appointment=none');
+      expect(backend.requestsTo('GET', '/v1/views').at(-1)!.query.get('appointment')).to.equal('none');
+      expect(text(root.querySelector('[data-view="nurture"]'))).to.equal('Nurture 1');
+
+      await choose('today', ['Ada Today']);
+      expect(backend.requestsTo('GET', '/v1/leads').at(-1)!.query.get('appointment')).to.equal('today');
+      await waitFor(() => text(root.querySelector('[data-view="this_week"]')) === 'This week 0', 'counts under appointment=today');
+
+      // The CSV export carries it too (without paging).
+      button(board, 'CSV').click();
+      await waitFor(() => backend.requestsTo('GET', '/v1/leads.csv').length === 1, 'CSV export');
+      const csv = backend.requestsTo('GET', '/v1/leads.csv')[0].query;
+      expect(csv.get('appointment')).to.equal('today');
+      expect(csv.has('page')).to.equal(false);
+
+      // Combined with a view, and "Clear filters" on an empty result resets it.
+      (root.querySelector('[data-view="this_week"]') as HTMLButtonElement).click();
+      await waitFor(() => root.querySelector('[part="empty"]'), 'empty under view + filter');
+      const req = backend.requestsTo('GET', '/v1/leads').at(-1)!;
+      expect([req.query.get('view'), req.query.get('appointment')]).to.deep.equal(['this_week', 'today']);
+      button(board, 'Clear filters').click();
+      await waitFor(() => cards(board).length === 4, 'cleared');
+      expect(select.value).to.equal('');
+      expect(backend.requestsTo('GET', '/v1/leads').at(-1)!.query.has('appointment')).to.equal(false);
+      await expect(board).to.be.accessible();
+    });
+
+    it('is usable from the keyboard: Tab reaches it and arrow keys change it', async () => {
+      const a = makeLead({ name: 'Ann None', nextAppointmentAt: null });
+      const b = makeLead({ name: 'Bo Booked', leadScore: 60, nextAppointmentAt: new Date(Date.now() + 5 * 86400_000).toISOString() });
+      const backend = new FakeBackend([a, b]);
+      const { board, root } = await renderBoard([], { backend });
+      const select = root.querySelector<HTMLSelectElement>('[part="appointment-filter"]')!;
+      select.focus();
+      expect(root.activeElement).to.equal(select);
+      await sendKeys({ press: 'ArrowDown' });
+      await waitFor(() => names(board).join() === 'Ann None', 'ArrowDown picks "No upcoming appointment"');
+      expect(select.value).to.equal('none');
+    });
+  });
+
+  describe("the detail's follow-ups and the card", () => {
+    it("Done in the detail's list moves the card's next follow-up line on (and lead:updated keeps it current)", async () => {
+      const lead = makeLead({ name: 'Fay Follow', leadStatus: 'contacted' });
+      const backend = new FakeBackend([lead]);
+      const at = new Date().toISOString();
+      const mk = (id: string, dueAt: number) => ({ id, contactId: lead.id, dueAt: new Date(dueAt).toISOString(), note: null, status: 'open' as const, source: 'manual' as const, createdBy: { id: 'u1', name: 'Ann' }, createdAt: at, updatedAt: at, doneAt: null, doneBy: null, remindedAt: null });
+      backend.followUps = [mk('f1', Date.now() - 3_600_000), mk('f2', Date.now() + 20 * 86400_000)];
+      Object.assign(lead, { nextFollowUpAt: backend.followUps[0].dueAt, nextFollowUpId: 'f1' });
+      const { board, root, live } = await renderBoard([], { backend });
+      const cardLine = () => text(cards(board)[0].shadowRoot!.querySelector('[part="follow-up"]'));
+      expect(cardLine()).to.match(/^Follow-up overdue/);
+      cards(board)[0].open();
+      await waitFor(() => root.querySelector('lead-detail')?.shadowRoot?.querySelector('follow-up-list')?.shadowRoot?.querySelector('li'), 'the list');
+      const list = root.querySelector('lead-detail')!.shadowRoot!.querySelector('follow-up-list')!;
+      [...list.shadowRoot!.querySelector('li')!.querySelectorAll('button')].find((b) => text(b) === 'Done')!.click();
+      // The next one is 20 days out: a month-day date, no longer overdue.
+      await waitFor(() => /^Follow-up [A-Z][a-z]{2} \d{1,2} \d{1,2}:\d{2} [AP]M$/.test(cardLine()), 'card line updated');
+      // The server's lead:updated after a snooze elsewhere (say, another tab) updates it the same way.
+      const snoozed = { ...backend.leads[0], nextFollowUpAt: new Date(Date.now() + 30 * 60_000).toISOString(), version: backend.leads[0].version + 1 };
+      live.push('lead:updated', { lead: snoozed });
+      await waitFor(() => cardLine().startsWith('Follow-up today'), 'live update');
+    });
+  });
+
   describe('follow-up reminders and deletions', () => {
     it('follow-up:due shows a reminder toast whose Open opens the lead; lead:deleted takes the card away', async () => {
       const leads = manyLeads(3);

@@ -5,11 +5,12 @@ import { createRef, ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Lead, LeadStatus, SessionInfo, Tier } from '../../../../core/contracts.js';
 import { BOARD_SORTS, SORT_LABELS, type BoardSort } from '../../../../core/board.js';
-import { VIEW_DESCRIPTIONS, VIEW_LABELS, VIEWS, type ViewName } from '../../../../core/views.js';
+import { VIEW_DESCRIPTIONS, VIEW_LABELS, VIEWS, type AppointmentFilter, type ViewName } from '../../../../core/views.js';
 import { LeadsApiClient, type LeadQuery, type TokenProvider } from '../../api/client.js';
 import { LiveService, type LiveUpdates } from '../../api/live.js';
 import { apiContext, configContext, liveContext, type WidgetConfig } from '../../contexts.js';
 import { emit, toast, type LeadsEvent } from '../../events.js';
+import { loadLazy } from '../../lazy-load.js';
 import { STATUS_LABELS, TIER_INFO, tierOf } from '../../format.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { LeadCard } from '../lead-card/lead-card.js';
@@ -20,6 +21,12 @@ import type { LeadsToaster } from '../leads-toaster/leads-toaster.js';
 import { styles } from './leads-board.styles.js';
 
 type TierFilter = Tier | 'all';
+
+const APPOINTMENT_OPTIONS: Array<[AppointmentFilter | '', string]> = [
+  ['', 'Any appointment'],
+  ['none', 'No upcoming appointment'],
+  ['today', 'Appointment today'],
+];
 
 const SHORTCUTS: Array<[string, string]> = [
   ['Space', 'Open the focused lead'],
@@ -38,7 +45,7 @@ const SHORTCUTS: Array<[string, string]> = [
 
 /**
  * @tagname leads-board
- * @summary The live lead board: priority view tabs with their counts, tier and status filters, sorts, search, pages of
+ * @summary The live lead board: priority view tabs with their counts, tier, status and appointment filters, sorts, search, pages of
  * 20, live updates (with the due follow-up reminders), the hot-lead alert, toasts and keyboard shortcuts. Provides the API client, live updates and configuration to nested elements
  * (@lit/context) and hosts `lead-detail` and `sms-composer`.
  *
@@ -58,6 +65,7 @@ const SHORTCUTS: Array<[string, string]> = [
  * @csspart search - The search input.
  * @csspart tier-filter - The group of tier chips.
  * @csspart status-filter - The status select.
+ * @csspart appointment-filter - The appointment select (any, no upcoming appointment, appointment today).
  * @csspart sort - The sort select.
  * @csspart views - The priority view tabs (All, Call today, This week, Nurture, Revisit lost) with their counts.
  * @csspart view-count - The count on a view tab.
@@ -117,6 +125,8 @@ export class LeadsBoard extends LitElement {
   @state() private tier: TierFilter = 'all';
   @state() private status: LeadStatus | '' = '';
   @state() private q = '';
+  /** The appointment filter ('' = any): none (no upcoming appointment) or today. */
+  @state() private appointment: AppointmentFilter | '' = '';
   @state() private loading = true;
   @state() private refreshing = false;
   @state() private error: string | null = null;
@@ -296,7 +306,7 @@ export class LeadsBoard extends LitElement {
 
   private onLiveLead(lead: Lead): void {
     // Views and the other sorts depend on fields the board does not judge: any change may move a lead.
-    const exact = !this.view && this.sort === 'score';
+    const exact = !this.view && !this.appointment && this.sort === 'score';
     clearTimeout(this.countsTimer);
     this.countsTimer = setTimeout(() => this.loadCounts(), 1000);
     const index = this.items.findIndex((l) => l.id === lead.id);
@@ -369,7 +379,7 @@ export class LeadsBoard extends LitElement {
 
   /** The board's filters, view and sort (GET /v1/leads, the CSV export; GET /v1/views takes the filters). */
   private get filters(): LeadQuery {
-    return { tier: this.tier === 'all' ? null : this.tier, status: this.status || null, q: this.q, sort: this.sort, view: this.view || null };
+    return { tier: this.tier === 'all' ? null : this.tier, status: this.status || null, q: this.q, sort: this.sort, view: this.view || null, appointment: this.appointment || null };
   }
 
   private async loadCounts(signal?: AbortSignal): Promise<void> {
@@ -422,6 +432,12 @@ export class LeadsBoard extends LitElement {
     this.load();
   }
 
+  private onAppointmentFilter(event: Event): void {
+    this.appointment = (event.target as HTMLSelectElement).value as AppointmentFilter | '';
+    this.page = 1;
+    this.load();
+  }
+
   private setView(view: ViewName | ''): void {
     this.view = view;
   }
@@ -434,6 +450,7 @@ export class LeadsBoard extends LitElement {
     this.view = '';
     this.tier = 'all';
     this.status = '';
+    this.appointment = '';
     this.q = '';
     if (this.searchInput) this.searchInput.value = '';
     this.page = 1;
@@ -447,7 +464,7 @@ export class LeadsBoard extends LitElement {
   private onToast = (event: LeadsEvent<'toast-show'>): void => {
     event.stopPropagation();
     const dialogs = [this.composerRef.value, this.detailRef.value];
-    const target = dialogs.find((d) => d?.open && !(event.detail.outlivesDialog && event.composedPath().includes(d)));
+    const target = dialogs.find((d) => d?.open && typeof d.showToast === 'function' && !(event.detail.outlivesDialog && event.composedPath().includes(d)));
     if (target) target.showToast(event.detail);
     else this.toaster?.show(event.detail);
   };
@@ -465,6 +482,8 @@ export class LeadsBoard extends LitElement {
     queueMicrotask(() => {
       if (event.defaultPrevented) return;
       this.returnFocus ??= this.cardOf(event.composedPath());
+      // The composer is in the lazy chunk: it upgrades (with the properties set here) once loaded.
+      void loadLazy();
       this.smsLead = event.detail.lead;
     });
   };
@@ -611,13 +630,18 @@ export class LeadsBoard extends LitElement {
           </button>`,
         )}
       </div>
-      <select part="status-filter" aria-label="Filter by status" .value=${this.status} @change=${this.onStatusFilter}>
-        <option value="">All statuses</option>
-        ${Object.entries(STATUS_LABELS).map(([value, label]) => html`<option value=${value} ?selected=${this.status === value}>${label}</option>`)}
-      </select>
-      <select part="sort" aria-label="Sort by" .value=${this.sort} @change=${this.onSort}>
-        ${BOARD_SORTS.map((s) => html`<option value=${s} ?selected=${this.sort === s}>${SORT_LABELS[s]}</option>`)}
-      </select>
+      <div class="selects">
+        <select part="status-filter" aria-label="Filter by status" .value=${this.status} @change=${this.onStatusFilter}>
+          <option value="">All statuses</option>
+          ${Object.entries(STATUS_LABELS).map(([value, label]) => html`<option value=${value} ?selected=${this.status === value}>${label}</option>`)}
+        </select>
+        <select part="appointment-filter" aria-label="Filter by appointment" .value=${this.appointment} @change=${this.onAppointmentFilter}>
+          ${APPOINTMENT_OPTIONS.map(([v, label]) => html`<option value=${v} ?selected=${this.appointment === v}>${label}</option>`)}
+        </select>
+        <select part="sort" aria-label="Sort by" .value=${this.sort} @change=${this.onSort}>
+          ${BOARD_SORTS.map((s) => html`<option value=${s} ?selected=${this.sort === s}>${SORT_LABELS[s]}</option>`)}
+        </select>
+      </div>
     </div>`;
   }
 
@@ -648,7 +672,7 @@ export class LeadsBoard extends LitElement {
       </div>`;
     }
     if (!this.items.length) {
-      const filtered = this.tier !== 'all' || !!this.status || !!this.q.trim() || !!this.view;
+      const filtered = this.tier !== 'all' || !!this.status || !!this.appointment || !!this.q.trim() || !!this.view;
       return html`<div class="state" part="empty">
         <p class="title">${this.view && !this.q.trim() ? `Nothing in ${VIEW_LABELS[this.view]} right now` : filtered ? 'No leads match these filters' : 'No leads yet'}</p>
         <p class="muted">${filtered ? 'Try another search or tier.' : 'New leads appear here as soon as they arrive.'}</p>
@@ -706,6 +730,7 @@ export class LeadsBoard extends LitElement {
           .externalComposer=${true}
           open
           @dialog-close=${this.onDetailClose}
+          @lead-changed=${(e: LeadsEvent<'lead-changed'>) => this.onLiveLead(e.detail.lead)}
         ></lead-detail>`
       : nothing}
     ${this.smsLead ? html`<sms-composer
