@@ -44,6 +44,8 @@ export interface LeadQuery {
   view?: ViewName | null;
   /** none: no upcoming appointment; today: an appointment today (clinic time). */
   appointment?: AppointmentFilter | null;
+  /** Only leads marked lost for this reason. */
+  lostReason?: LostReason | null;
   page?: number;
   pageSize?: number;
 }
@@ -153,8 +155,8 @@ export class LeadsApiClient {
 
   /** Each priority view's count under the board's other filters (tier, status, q, appointment). */
   viewCounts(query: LeadQuery = {}, signal?: AbortSignal): Promise<ViewCounts> {
-    const { tier, status, q, appointment } = query;
-    return this.request('/v1/views', { query: { tier, status, q, appointment }, signal });
+    const { tier, status, q, appointment, lostReason } = query;
+    return this.request('/v1/views', { query: { tier, status, q, appointment, lostReason }, signal });
   }
 
   getLead(id: string, signal?: AbortSignal): Promise<LeadDetail> {
@@ -249,6 +251,7 @@ export class LeadsApiClient {
       if (query.sort && query.sort !== 'score') params.set('sort', query.sort);
       if (query.view) params.set('view', query.view);
       if (query.appointment) params.set('appointment', query.appointment);
+      if (query.lostReason) params.set('lostReason', query.lostReason);
       if (query.page) params.set('page', String(query.page));
       if (query.pageSize) params.set('pageSize', String(query.pageSize));
     }

@@ -142,7 +142,7 @@ export class FakeBackend {
     if (method === 'GET' && path === '/v1/leads') return { status: 200, body: this.page(req.query) };
     if (method === 'GET' && path === '/v1/views') {
       // Strict like the server: only the board's filters.
-      const extra = [...req.query.keys()].filter((k) => !['tier', 'status', 'q', 'appointment'].includes(k));
+      const extra = [...req.query.keys()].filter((k) => !['tier', 'status', 'q', 'appointment', 'lostReason'].includes(k));
       if (extra.length) return error(400, 'VALIDATION_FAILED', `unknown ${extra.join(', ')}`);
       const labels: Record<string, string> = { call_today: 'Call today', this_week: 'This week', nurture: 'Nurture', revisit_lost: 'Revisit lost' };
       const views = Object.keys(labels).map((view) => {
@@ -249,6 +249,7 @@ export class FakeBackend {
     const q = query.get('q')?.toLowerCase();
     const view = query.get('view');
     const appointment = query.get('appointment');
+    const lostReason = query.get('lostReason');
     const now = Date.now();
     const upcoming = (l: Lead) => (l.nextAppointmentAt && Date.parse(l.nextAppointmentAt) > now ? Date.parse(l.nextAppointmentAt) : null);
     // The clinic's zone is UTC here (GET /v1/session).
@@ -266,6 +267,7 @@ export class FakeBackend {
       .filter((l) => !status || l.leadStatus === status)
       .filter((l) => !view || (this.views[view] ?? []).includes(l.id))
       .filter((l) => !appointment || (appointment === 'none' ? upcoming(l) === null : l.nextAppointmentAt !== null && today(Date.parse(l.nextAppointmentAt))))
+      .filter((l) => !lostReason || l.lostReason === lostReason)
       .filter((l) => !q || l.name.toLowerCase().includes(q) || (q.replace(/\D/g, '') && l.phone.includes(q.replace(/\D/g, ''))))
       .sort(order[sort]);
   }

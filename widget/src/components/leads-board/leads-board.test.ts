@@ -212,6 +212,39 @@ describe('leads-board', () => {
     });
   });
 
+  describe('lost-reason filter', () => {
+    it('appears only while the board lists lost leads, filters by the reason (lostReason= on pages and counts), and goes with Clear filters', async () => {
+      const a = makeLead({ name: 'Al Price', leadScore: 70, leadStatus: 'lost', lostReason: 'price' });
+      const b = makeLead({ name: 'Bea Ready', leadScore: 60, leadStatus: 'lost', lostReason: 'not_ready' });
+      const c = makeLead({ name: 'Cal Open', leadScore: 50 });
+      const backend = new FakeBackend([a, b, c]);
+      backend.views = { call_today: [], this_week: [], nurture: [b.id], revisit_lost: [a.id, b.id] };
+      const { board, root } = await renderBoard([], { backend });
+      const reasonSelect = () => root.querySelector<HTMLSelectElement>('[part="lost-reason-filter"]');
+      expect(reasonSelect(), 'not offered while the board lists every status').to.equal(null);
+      const status = root.querySelector<HTMLSelectElement>('[part="status-filter"]')!;
+      status.value = 'lost';
+      status.dispatchEvent(new Event('change'));
+      await waitFor(() => names(board).join() === 'Al Price,Bea Ready', 'status=lost');
+      await waitFor(() => reasonSelect(), 'the reason filter shows for lost leads');
+      const select = reasonSelect()!;
+      expect(select.getAttribute('aria-label')).to.equal('Filter by lost reason');
+      expect([...select.options].map((o) => text(o))).to.deep.equal(['Any lost reason', 'Price', 'Went to a competitor', 'No response after several attempts', 'Not ready now', 'Other']);
+      select.value = 'not_ready';
+      select.dispatchEvent(new Event('change'));
+      await waitFor(() => names(board).join() === 'Bea Ready', 'lostReason=not_ready');
+      expect(backend.requestsTo('GET', '/v1/leads').at(-1)!.query.get('lostReason')).to.equal('not_ready');
+      await waitFor(() => backend.requestsTo('GET', '/v1/views').some((r) => r.query.get('lostReason') === 'not_ready'), 'counts under the reason');
+      await expect(board).to.be.accessible();
+      // Back to every status: the reason no longer applies and is not sent.
+      status.value = '';
+      status.dispatchEvent(new Event('change'));
+      await waitFor(() => cards(board).length === 3, 'all statuses');
+      expect(backend.requestsTo('GET', '/v1/leads').at(-1)!.query.has('lostReason')).to.equal(false);
+      expect(reasonSelect()).to.equal(null);
+    });
+  });
+
   describe('appointment filter', () => {
     it('filters by "No upcoming appointment" / "Appointment today" (appointment= on pages, view counts and the CSV)', async () => {
       const hour = 3_600_000;

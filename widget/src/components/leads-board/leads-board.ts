@@ -3,7 +3,8 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { createRef, ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Lead, LeadStatus, SessionInfo, Tier } from '../../../../core/contracts.js';
+import type { Lead, LeadStatus, LostReason, SessionInfo, Tier } from '../../../../core/contracts.js';
+import { LOST_REASONS, LOST_REASON_LABELS } from '../../../../core/workflow.js';
 import { BOARD_SORTS, SORT_LABELS, type BoardSort } from '../../../../core/board.js';
 import { VIEW_DESCRIPTIONS, VIEW_LABELS, VIEWS, type AppointmentFilter, type ViewName } from '../../../../core/views.js';
 import { LeadsApiClient, type LeadQuery, type TokenProvider } from '../../api/client.js';
@@ -66,6 +67,7 @@ const SHORTCUTS: Array<[string, string]> = [
  * @csspart tier-filter - The group of tier chips.
  * @csspart status-filter - The status select.
  * @csspart appointment-filter - The appointment select (any, no upcoming appointment, appointment today).
+ * @csspart lost-reason-filter - The lost-reason select, shown while the board lists lost leads (status Lost, Revisit lost).
  * @csspart sort - The sort select.
  * @csspart views - The priority view tabs (All, Call today, This week, Nurture, Revisit lost) with their counts.
  * @csspart view-count - The count on a view tab.
@@ -127,6 +129,8 @@ export class LeadsBoard extends LitElement {
   @state() private q = '';
   /** The appointment filter ('' = any): none (no upcoming appointment) or today. */
   @state() private appointment: AppointmentFilter | '' = '';
+  /** The lost-reason filter ('' = any reason), offered while the board shows lost leads (status Lost, Revisit lost). */
+  @state() private lostReason: LostReason | '' = '';
   @state() private loading = true;
   @state() private refreshing = false;
   @state() private error: string | null = null;
@@ -306,7 +310,7 @@ export class LeadsBoard extends LitElement {
 
   private onLiveLead(lead: Lead): void {
     // Views and the other sorts depend on fields the board does not judge: any change may move a lead.
-    const exact = !this.view && !this.appointment && this.sort === 'score';
+    const exact = !this.view && !this.appointment && !this.filters.lostReason && this.sort === 'score';
     clearTimeout(this.countsTimer);
     this.countsTimer = setTimeout(() => this.loadCounts(), 1000);
     const index = this.items.findIndex((l) => l.id === lead.id);
@@ -379,7 +383,20 @@ export class LeadsBoard extends LitElement {
 
   /** The board's filters, view and sort (GET /v1/leads, the CSV export; GET /v1/views takes the filters). */
   private get filters(): LeadQuery {
-    return { tier: this.tier === 'all' ? null : this.tier, status: this.status || null, q: this.q, sort: this.sort, view: this.view || null, appointment: this.appointment || null };
+    return {
+      tier: this.tier === 'all' ? null : this.tier,
+      status: this.status || null,
+      q: this.q,
+      sort: this.sort,
+      view: this.view || null,
+      appointment: this.appointment || null,
+      lostReason: this.showsLost && this.lostReason ? this.lostReason : null,
+    };
+  }
+
+  /** Lost leads are what the board lists: the reason filter applies. */
+  private get showsLost(): boolean {
+    return this.status === 'lost' || this.view === 'revisit_lost';
   }
 
   private async loadCounts(signal?: AbortSignal): Promise<void> {
@@ -432,6 +449,12 @@ export class LeadsBoard extends LitElement {
     this.load();
   }
 
+  private onLostReasonFilter(event: Event): void {
+    this.lostReason = (event.target as HTMLSelectElement).value as LostReason | '';
+    this.page = 1;
+    this.load();
+  }
+
   private onAppointmentFilter(event: Event): void {
     this.appointment = (event.target as HTMLSelectElement).value as AppointmentFilter | '';
     this.page = 1;
@@ -451,6 +474,7 @@ export class LeadsBoard extends LitElement {
     this.tier = 'all';
     this.status = '';
     this.appointment = '';
+    this.lostReason = '';
     this.q = '';
     if (this.searchInput) this.searchInput.value = '';
     this.page = 1;
@@ -635,6 +659,12 @@ export class LeadsBoard extends LitElement {
           <option value="">All statuses</option>
           ${Object.entries(STATUS_LABELS).map(([value, label]) => html`<option value=${value} ?selected=${this.status === value}>${label}</option>`)}
         </select>
+        ${this.showsLost
+          ? html`<select part="lost-reason-filter" aria-label="Filter by lost reason" .value=${this.lostReason} @change=${this.onLostReasonFilter}>
+              <option value="">Any lost reason</option>
+              ${LOST_REASONS.map((r) => html`<option value=${r} ?selected=${this.lostReason === r}>${LOST_REASON_LABELS[r]}</option>`)}
+            </select>`
+          : nothing}
         <select part="appointment-filter" aria-label="Filter by appointment" .value=${this.appointment} @change=${this.onAppointmentFilter}>
           ${APPOINTMENT_OPTIONS.map(([v, label]) => html`<option value=${v} ?selected=${this.appointment === v}>${label}</option>`)}
         </select>
@@ -672,7 +702,7 @@ export class LeadsBoard extends LitElement {
       </div>`;
     }
     if (!this.items.length) {
-      const filtered = this.tier !== 'all' || !!this.status || !!this.appointment || !!this.q.trim() || !!this.view;
+      const filtered = this.tier !== 'all' || !!this.status || !!this.appointment || !!this.lostReason || !!this.q.trim() || !!this.view;
       return html`<div class="state" part="empty">
         <p class="title">${this.view && !this.q.trim() ? `Nothing in ${VIEW_LABELS[this.view]} right now` : filtered ? 'No leads match these filters' : 'No leads yet'}</p>
         <p class="muted">${filtered ? 'Try another search or tier.' : 'New leads appear here as soon as they arrive.'}</p>
