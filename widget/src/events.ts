@@ -56,6 +56,8 @@ export interface LeadsEventMap {
   'lead-contact-change-request': { lead: Lead; field?: 'phone' };
   /** A contact edit was saved (`lead` as stored, `changes` the fields sent), so the host can write it back. */
   'lead-contact-change': { lead: Lead; previous: Lead; changes: Record<string, unknown> };
+  /** An admin deleted the lead from the board (with its calls, texts, notes and follow-ups). */
+  'lead-deleted': { leadId: string; name: string };
   /** Before an outbound call is requested. Cancelable. */
   'call-start-request': { lead: Lead };
   /** The API queued the call (202). */
@@ -134,5 +136,6 @@ declare global {
     'lead-changed': LeadsEvent<'lead-changed'>;
     'lead-contact-change-request': LeadsEvent<'lead-contact-change-request'>;
     'lead-contact-change': LeadsEvent<'lead-contact-change'>;
+    'lead-deleted': LeadsEvent<'lead-deleted'>;
   }
 }

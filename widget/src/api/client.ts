@@ -195,6 +195,11 @@ export class LeadsApiClient {
     return reply.followUp;
   }
 
+  /** DELETE /v1/leads/:id (admins, 204): the lead with its calls, texts, notes and follow-ups. */
+  async deleteLead(id: string): Promise<void> {
+    await this.request<void>(`/v1/leads/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+
   /** DELETE /v1/follow-ups/:id (204). */
   async deleteFollowUp(id: string): Promise<void> {
     await this.request<void>(`/v1/follow-ups/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -98,6 +98,8 @@ export class FakeBackend {
   followUps: FollowUp[] = [];
   /** Delay every reply (ms), to observe loading states. */
   delay = 0;
+  /** The signed-in user's role (GET /v1/session); admin-only routes refuse an agent with 403 as the server does. */
+  role: 'agent' | 'admin' = 'agent';
   client: LeadsApiClient;
 
   constructor(leads: Lead[] = [], clientOptions: { token?: string; tokenProvider?: () => Promise<string> } = {}) {
@@ -137,7 +139,7 @@ export class FakeBackend {
   private route(req: RecordedRequest): Reply {
     const { method, path } = req;
     if (method === 'GET' && path === '/v1/session') {
-      return { status: 200, body: { user: { id: 'u1', name: 'Ann', role: 'agent' }, org: { id: 'o1', name: 'Clinic', timezone: 'UTC' }, telephony: { outboundAgentConfigured: true, twilioNumber: '+15550001111', sandbox: true } } };
+      return { status: 200, body: { user: { id: 'u1', name: 'Ann', role: this.role }, org: { id: 'o1', name: 'Clinic', timezone: 'UTC' }, telephony: { outboundAgentConfigured: true, twilioNumber: '+15550001111', sandbox: true } } };
     }
     if (method === 'GET' && path === '/v1/leads') return { status: 200, body: this.page(req.query) };
     if (method === 'GET' && path === '/v1/views') {
@@ -208,6 +210,11 @@ export class FakeBackend {
     if (lead && method === 'POST' && m![2] === 'sms') {
       const sms = { id: 'sms-1', contactId: lead.id, body: (req.body as { body: string }).body, status: 'queued' } as SmsLog;
       return { status: 202, body: { sms, scheduled: false } };
+    }
+    if (lead && method === 'DELETE' && !m![2]) {
+      if (this.role !== 'admin') return error(403, 'FORBIDDEN', 'Only an admin of this clinic can do this.');
+      this.leads = this.leads.filter((l) => l !== lead);
+      return { status: 204 };
     }
     if (lead && method === 'GET' && !m![2]) {
       const followUps = this.openFollowUps(lead.id);

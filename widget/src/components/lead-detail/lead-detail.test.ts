@@ -121,6 +121,52 @@ const isInside = (el: LeadDetail, node: Element | null) => !!node && (el.shadowR
 describe('lead-detail', () => {
   afterEach(() => setViewport({ width: 1280, height: 800 }));
 
+  describe('delete (admins)', () => {
+    it('is offered to admins only; Keep changes nothing; Delete removes the lead, tells the host and closes', async () => {
+      const lead = makeLead({ name: 'Dana Delete' });
+      const agentView = await renderDetail(lead);
+      expect(part(agentView.el, 'delete-button'), 'no Delete for an agent').to.equal(null);
+      agentView.provider.remove();
+
+      const backend = new FakeBackend([lead]);
+      backend.role = 'admin';
+      const { el } = await renderDetail(lead, { backend, role: 'admin' });
+      const del = part(el, 'delete-button')!;
+      expect(text(del)).to.equal('Delete lead');
+      del.click();
+      await waitFor(() => part(el, 'delete-confirm'), 'the confirmation');
+      expect(text(part(el, 'delete-confirm'))).to.contain('Delete Dana Delete with their calls, texts, notes and follow-ups? This cannot be undone.');
+      await expect(el).to.be.accessible();
+      [...part(el, 'delete-confirm')!.querySelectorAll('button')].find((b) => text(b) === 'Keep')!.click();
+      await waitFor(() => part(el, 'delete-button'), 'back to the button');
+      expect(backend.requestsTo('DELETE', `/v1/leads/${lead.id}`).length).to.equal(0, 'Keep sends nothing');
+
+      const deleted: Array<{ leadId: string; name: string }> = [];
+      el.addEventListener('lead-deleted', (e) => deleted.push((e as CustomEvent<{ leadId: string; name: string }>).detail));
+      part(el, 'delete-button')!.click();
+      await waitFor(() => part(el, 'delete-confirm'), 'the confirmation again');
+      [...part(el, 'delete-confirm')!.querySelectorAll('button')].find((b) => text(b) === 'Delete')!.click();
+      await waitFor(() => deleted.length === 1, 'lead-deleted');
+      expect(deleted[0]).to.deep.equal({ leadId: lead.id, name: 'Dana Delete' });
+      expect(backend.requestsTo('DELETE', `/v1/leads/${lead.id}`).length).to.equal(1);
+      await waitFor(() => !el.open, 'the detail closes');
+    });
+
+    it('shows the server\'s refusal and keeps the lead when the delete fails', async () => {
+      const lead = makeLead({ name: 'Dora Refused' });
+      const backend = new FakeBackend([lead]);
+      backend.role = 'admin';
+      backend.overrides.push((r) => (r.method === 'DELETE' ? { status: 409, body: { error: { code: 'CALL_IN_PROGRESS', message: 'Dora Refused is on a call: delete the lead once the call has ended.' } } } : undefined));
+      const { el } = await renderDetail(lead, { backend, role: 'admin' });
+      part(el, 'delete-button')!.click();
+      await waitFor(() => part(el, 'delete-confirm'), 'the confirmation');
+      [...part(el, 'delete-confirm')!.querySelectorAll('button')].find((b) => text(b) === 'Delete')!.click();
+      await waitFor(() => part(el, 'delete-confirm')?.querySelector('[role="alert"]'), 'the refusal');
+      expect(text(part(el, 'delete-confirm')!.querySelector('[role="alert"]'))).to.equal('Dora Refused is on a call: delete the lead once the call has ended.');
+      expect(el.open).to.equal(true);
+    });
+  });
+
   describe('helpers', () => {
     it('cuts transcripts at 100 characters with an ellipsis, not inside an emoji', () => {
       expect(snippet('short')).to.equal('short');

@@ -10,7 +10,7 @@ import { CallController } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
-import { emit, type LeadsEvent, type ToastOptions } from '../../events.js';
+import { emit, toast, type LeadsEvent, type ToastOptions } from '../../events.js';
 import { loadLazy } from '../../lazy-load.js';
 import {
   CALL_STATUS_LABELS,
@@ -252,6 +252,9 @@ export class LeadDetail extends LitElement {
   private config: WidgetConfig = defaultConfig;
 
   @state() private ownComposer = false;
+  /** Admin delete: asking for confirmation, in flight, or refused (its message). */
+  @state() private deleteStep: 'idle' | 'confirm' | 'deleting' = 'idle';
+  @state() private deleteError: string | null = null;
   private askingLost = false;
 
   // --- lifecycle ------------------------------------------------------------------------------
@@ -301,6 +304,41 @@ export class LeadDetail extends LitElement {
 
   private onRevert(): Promise<void> {
     return this.status.revert();
+  }
+
+  /** An admin's Delete, once confirmed: the lead and everything on it; the board drops the card, the host hears of it. */
+  private async onDelete(): Promise<void> {
+    const lead = this.shown;
+    if (!lead || !this.api) return;
+    this.deleteStep = 'deleting';
+    this.deleteError = null;
+    try {
+      await this.api.deleteLead(lead.id);
+    } catch (err) {
+      this.deleteStep = 'confirm';
+      this.deleteError = err instanceof Error ? err.message : 'The lead could not be deleted.';
+      return;
+    }
+    this.deleteStep = 'idle';
+    emit(this, 'lead-deleted', { leadId: lead.id, name: lead.name });
+    toast(this, { message: `${lead.name} was deleted`, variant: 'success', outlivesDialog: true });
+    await this.requestClose('done');
+  }
+
+  private renderDelete(detail: LeadDetailData) {
+    if (this.config.session?.user.role !== 'admin') return nothing;
+    if (this.deleteStep === 'idle') {
+      return html`<div class="transitions"><button class="btn btn--danger" part="delete-button" @click=${() => (this.deleteStep = 'confirm')}>Delete lead</button></div>`;
+    }
+    const busy = this.deleteStep === 'deleting';
+    return html`<div class="notice notice--error" part="delete-confirm" role="group" aria-labelledby="del-q">
+      <p id="del-q">Delete ${detail.name} with their calls, texts, notes and follow-ups? This cannot be undone.</p>
+      ${this.deleteError ? html`<p role="alert">${this.deleteError}</p>` : nothing}
+      <div class="transitions">
+        <button class="btn" ?disabled=${busy} @click=${() => ((this.deleteStep = 'idle'), (this.deleteError = null))}>Keep</button>
+        <button class="btn btn--danger" ?disabled=${busy} aria-busy=${busy ? 'true' : 'false'} @click=${this.onDelete}>Delete</button>
+      </div>
+    </div>`;
   }
 
   private async onFollowUp(): Promise<void> {
@@ -513,6 +551,7 @@ export class LeadDetail extends LitElement {
       ${this.status.message
         ? html`<p class="notice notice--${this.status.message.variant} status-message" role="alert">${this.status.message.text}</p>`
         : nothing}
+      ${this.renderDelete(detail)}
     </section>`;
   }
 

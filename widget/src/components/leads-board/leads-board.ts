@@ -761,6 +761,10 @@ export class LeadsBoard extends LitElement {
           open
           @dialog-close=${this.onDetailClose}
           @lead-changed=${(e: LeadsEvent<'lead-changed'>) => this.onLiveLead(e.detail.lead)}
+          @lead-deleted=${(e: LeadsEvent<'lead-deleted'>) => {
+            this.items = this.items.filter((l) => l.id !== e.detail.leadId);
+            this.scheduleRefresh();
+          }}
         ></lead-detail>`
       : nothing}
     ${this.smsLead ? html`<sms-composer
