@@ -1,6 +1,7 @@
 /**
  * What is next for a lead, as the card and the detail show it: the next appointment and the next follow-up ("Tue 2:30
- * PM", clinic time; a follow-up reads overdue or today), and why a lost lead was lost.
+ * PM", clinic time; a follow-up reads overdue or today), why a lost lead was lost, and who owns the lead (owners are
+ * set by the team features; nothing shows while a lead has none).
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { Lead } from '../../../core/contracts.js';
@@ -20,7 +21,8 @@ export function nextLinesTemplate(lead: Lead, timeZone: string | undefined, now:
   ${fu ? wrap(`fu fu--${state}`, 'follow-up', html`${clockIcon}<span>Follow-up${state === 'upcoming' ? '' : ` ${state}`} ${at(fu)}</span>`) : nothing}
   ${lead.leadStatus === 'lost' && lead.lostReason
     ? wrap('lost-why', 'lost-reason', html`<span>Lost: ${LOST_REASON_LABELS[lead.lostReason]}${lead.lostNote ? ` · “${lead.lostNote}”` : ''}</span>`)
-    : nothing}`;
+    : nothing}
+  ${lead.ownerName ? wrap('owner', 'owner', html`<span>Owner: ${lead.ownerName}</span>`) : nothing}`;
 }
 
 export const nextLineStyles = css`

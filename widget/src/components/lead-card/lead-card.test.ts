@@ -119,6 +119,13 @@ describe('lead-card', () => {
       expect(text(part(tokyo.card, 'follow-up'))).to.equal('Follow-up Apr 2 10:00 PM');
     });
 
+    it('shows the lead\'s owner when it has one, and nothing when it has none', async () => {
+      const owned = await renderCard(makeLead({ ownerId: 'u7', ownerName: 'Priya Patel' }));
+      expect(text(part(owned.card, 'owner'))).to.equal('Owner: Priya Patel');
+      const unowned = await renderCard(makeLead({ ownerId: null, ownerName: null }));
+      expect(part(unowned.card, 'owner')).to.equal(null);
+    });
+
     it('says why a lost lead was lost, with the note', async () => {
       const { card } = await renderCard(makeLead({ leadStatus: 'lost', lostReason: 'other', lostNote: 'Moved away' }));
       expect(text(part(card, 'lost-reason'))).to.equal('Lost: Other · “Moved away”');
