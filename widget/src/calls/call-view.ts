@@ -1,9 +1,29 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { Call, CallIntent, CallOutcome, Lead } from '../../../core/contracts.js';
 import { CALL_STATUS_LABELS, clinicWhen, duration } from '../format.js';
 import type { CallController } from './call-controller.js';
 import { loadLazy } from '../lazy-load.js';
 import { phoneIcon } from '../components/lead-card/icons.js';
+
+/** The call-state line's own styles, shared by the card and the detail (each styles its colours by state). */
+export const callStateStyles = css`
+  .call-state {
+    flex-wrap: wrap;
+  }
+  .call-state.last {
+    color: var(--_muted);
+    font-weight: 500;
+  }
+  .call-state svg {
+    width: 1em;
+    height: 1em;
+    flex: none;
+  }
+  .call-state .suggest {
+    color: var(--_danger);
+    padding: 0 0.5em;
+  }
+`;
 
 const OUTCOME_LABELS: Record<CallOutcome, string> = {
   answered: 'Answered',

@@ -4,7 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { Lead } from '../../../../core/contracts.js';
 import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
-import { callGuideTemplate, callStateTemplate } from '../../calls/call-view.js';
+import { callGuideTemplate, callStateStyles, callStateTemplate } from '../../calls/call-view.js';
 import { CallController } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { emit } from '../../events.js';
@@ -73,7 +73,7 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  * @cssprop --leads-warm-accent - The left edge of a Warm card.
  */
 export class LeadCard extends LitElement {
-  static override styles = [tokens, buttons, badges, scoreRuleStyles, styles, nextLineStyles];
+  static override styles = [tokens, buttons, badges, scoreRuleStyles, styles, callStateStyles, nextLineStyles];
 
   private readonly calls = new CallController(this, {
     api: () => this.api,

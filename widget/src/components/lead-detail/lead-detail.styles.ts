@@ -229,22 +229,6 @@ export const styles = css`
     font-weight: 600;
     color: var(--_accent);
   }
-  .call-state {
-    flex-wrap: wrap;
-  }
-  .call-state.last {
-    color: var(--_muted);
-    font-weight: 500;
-  }
-  .call-state svg {
-    width: 1em;
-    height: 1em;
-    flex: none;
-  }
-  .call-state .suggest {
-    color: var(--_danger);
-    padding: 0 0.5em;
-  }
   .live-dot {
     width: 8px;
     height: 8px;

@@ -5,7 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Appointment, Call, Lead, LeadDetail as LeadDetailData, LeadEvent, LeadStatus, Note } from '../../../../core/contracts.js';
 import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
-import { callGuideTemplate, callOutcomeText, callStateTemplate } from '../../calls/call-view.js';
+import { callGuideTemplate, callOutcomeText, callStateStyles, callStateTemplate } from '../../calls/call-view.js';
 import { CallController } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
@@ -161,7 +161,7 @@ export function describeEvent(e: LeadEvent): string {
  * @cssprop --leads-appointment-cancelled - Colour of a cancelled appointment (danger).
  */
 export class LeadDetail extends LitElement {
-  static override styles = [tokens, buttons, badges, modalTokens, modalStyles, scoreRuleStyles, styles, nextLineStyles];
+  static override styles = [tokens, buttons, badges, modalTokens, modalStyles, scoreRuleStyles, styles, callStateStyles, nextLineStyles];
 
   private readonly calls = new CallController(this, {
     api: () => this.api,
