@@ -19,12 +19,10 @@
  * Prints figures; never asserts thresholds. About a minute on a small 2-core machine.
  */
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import Koa from 'koa';
 import { ObjectId } from 'mongodb';
-import { loadConfig } from '../server/src/config.js';
 import { createLogger } from '../server/src/log.js';
 import { startServer } from '../server/src/main.js';
 import { createOrganization } from '../server/src/orgs/service.js';
@@ -35,6 +33,7 @@ import type { LeadStatus, ScoreBreakdown } from '../core/contracts.js';
 import { DEFAULT_KEYWORD_SETTINGS } from '../server/src/scoring/keywords.js';
 import { scoreConversation } from '../server/src/scoring/score.js';
 import { buildCorpus } from './scoring.bench.js';
+import { benchConfig, getter, r2, rng, stats, timeOne } from './support.js';
 
 type Report = (section: string, rows: Array<Record<string, string | number>>) => void;
 
@@ -52,15 +51,6 @@ const DB_BUDGET_MS = 2_500;
 // ---------------------------------------------------------------------------------------------------------------------
 // Deterministic, realistic leads
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   'James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara',
@@ -172,58 +162,10 @@ function makeContact(orgId: string, rand: () => number, i: number, scored: Score
 // ---------------------------------------------------------------------------------------------------------------------
 // Timing
 
-interface Stats {
-  p50: number;
-  p95: number;
-  n: number;
-}
-
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), n: s.length };
-}
-
-const r2 = (x: number) => Number(x.toFixed(2));
-
-/** GET over a keep-alive agent (one socket), reading the whole body. */
-function getter(port: number, headers: Record<string, string>) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  // A socket left idle past the server's keep-alive timeout (e.g. while the bench seeds) may be closed just as it is
-  // reused: an idempotent GET is then sent again once on a fresh socket.
-  const get = (path: string): Promise<{ status: number; text: string }> =>
-    once(path).catch((err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? once(path) : Promise.reject(err)));
-  const once = (path: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  return { get, close: () => agent.destroy() };
-}
-
-async function timeOne(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 
 export default async function bench(report: Report): Promise<void> {
-  const config = {
-    ...loadConfig({ ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LEADS_DATA_DIR: 'memory', LOG_LEVEL: 'silent' }),
-    TOKEN_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    REDIS_URL: undefined,
-    MONGODB_URI: undefined,
-    MONGODB_DB: `ll_bench_${randomBytes(3).toString('hex')}`,
-  };
+  const config = benchConfig('ll_bench_');
   const server = await startServer({ config, logger: createLogger('silent'), jobsIntervalMs: 0 });
 
   // The bare floor: the same JSON body, from memory, through Koa on another port.

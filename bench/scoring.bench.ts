@@ -9,22 +9,13 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULT_KEYWORD_SETTINGS } from '../server/src/scoring/keywords.js';
 import { keywordPattern, scoreConversation, type TranscriptLine } from '../server/src/scoring/score.js';
 import { personalise, SCENARIOS } from '../sandbox/scenarios.js';
+import { rng } from './support.js';
 
 type Report = (section: string, rows: Array<Record<string, string | number>>) => void;
 
 const CORPUS_SIZE = 2000;
 const RUNS = 9;
 
-/** Deterministic PRNG (mulberry32) so every run scores the same corpus. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['Maria', 'James', 'Aisha', 'Chen', 'Olivia', 'Diego', 'Priya', 'Sam', 'Hannah', 'Tom'];
 const EXTRA_LEAD_LINES = [

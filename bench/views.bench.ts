@@ -12,12 +12,10 @@
  *   npm run bench -- views            (through bench/run.ts)
  */
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import Koa from 'koa';
 import { ObjectId } from 'mongodb';
-import { loadConfig } from '../server/src/config.js';
 import { createLogger } from '../server/src/log.js';
 import { startServer } from '../server/src/main.js';
 import { createOrganization } from '../server/src/orgs/service.js';
@@ -25,6 +23,7 @@ import { viewFieldsOf, type ContactDoc } from '../server/src/leads/repository.js
 import { COLLECTIONS } from '../server/src/db/indexes.js';
 import { followUpWindows } from '../core/views.js';
 import type { LeadStatus } from '../core/contracts.js';
+import { benchConfig, getter, r2, rng, stats, timeOne } from './support.js';
 
 type Report = (section: string, rows: Array<Record<string, string | number>>) => void;
 
@@ -38,15 +37,6 @@ const DAY = 86_400_000;
 const NOW = Date.now();
 const ZONE = 'America/New_York';
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATUS_WEIGHTS: Array<[LeadStatus, number]> = [
   ['new', 0.35], ['contacted', 0.25], ['qualified', 0.15], ['booked', 0.1], ['converted', 0.05], ['lost', 0.1],
@@ -115,50 +105,8 @@ function makeContact(orgId: string, rand: () => number, i: number): ContactDoc {
   return { ...doc, ...viewFieldsOf(doc) };
 }
 
-interface Stats {
-  p50: number;
-  p95: number;
-  n: number;
-}
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), n: s.length };
-}
-const r2 = (x: number) => Number(x.toFixed(2));
-
-function getter(port: number, headers: Record<string, string>) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const once = (path: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  const get = (path: string) => once(path).catch((err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? once(path) : Promise.reject(err)));
-  return { get, close: () => agent.destroy() };
-}
-
-async function timeOne(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
 export default async function bench(report: Report): Promise<void> {
-  const config = {
-    ...loadConfig({ ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LEADS_DATA_DIR: 'memory', LOG_LEVEL: 'silent' }),
-    TOKEN_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    REDIS_URL: undefined,
-    MONGODB_URI: undefined,
-    MONGODB_DB: `ll_bench_views_${randomBytes(3).toString('hex')}`,
-  };
+  const config = benchConfig('ll_bench_views_');
   const server = await startServer({ config, logger: createLogger('silent'), jobsIntervalMs: 0 });
   const bodies = new Map<string, string>();
   const bareApp = new Koa();
