@@ -12,6 +12,7 @@ import type { Storage } from './storage.js';
 import { applyUpdate, buildUpsert, isOperatorUpdate, validateUpdate } from './update.js';
 import { bindLet, evaluateLet } from './let.js';
 import { checkHint, dedupeUnderCollation, naturalDirection, naturalOrder } from './query-opts.js';
+import { pipelinePrefix } from './planner.js';
 import { checkCollation, checkCommand, intlLocale } from './validate.js';
 import { collMod, moveCollection, renameCollection, setIndexOptions } from './ddl.js';
 import { Explainer } from './explain.js';
@@ -663,18 +664,8 @@ export class Engine {
     const c = this.coll(db, name);
     const collation: Collation | undefined = cmd.collation;
     const letVars = evaluateLet(cmd.let);
-    let i = 0;
-    const matches: Document[] = [];
-    while (i < pipeline.length && pipeline[i].$match) matches.push(bindLet(pipeline[i++].$match, letVars));
-    const filter = matches.length === 0 ? {} : matches.length === 1 ? matches[0] : { $and: matches };
+    const { filter, sort, skip, limit, rest } = pipelinePrefix(pipeline, (match) => bindLet(match, letVars));
     checkHint(c, cmd.hint, { ns, filter });
-    let sort: Document | null = null;
-    let skip = 0;
-    let limit = 0;
-    if (pipeline[i]?.$sort) sort = pipeline[i++].$sort;
-    if (typeof pipeline[i]?.$skip === 'number' && (sort || i === matches.length)) skip = pipeline[i++].$skip;
-    if (typeof pipeline[i]?.$limit === 'number') limit = pipeline[i++].$limit;
-    const rest = pipeline.slice(i);
     // countDocuments: [$match, ($skip), ($limit), {$group: {_id: 1, n: {$sum: 1}}}]
     if (!sort && c && rest.length === 1 && isCountGroup(rest[0])) {
       const n = c.count(filter, { skip, limit, collation });

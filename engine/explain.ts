@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { flattenAnd, type Collation, type Collection } from './collection.js';
 import type { Engine } from './engine.js';
 import { Codes, ServerError } from './errors.js';
-import type { Plan } from './planner.js';
+import { pipelinePrefix, type Plan } from './planner.js';
 import { SERVER_VERSION } from './stats.js';
 import { findAsPipeline, isView, resolveView } from './views.js';
 import { isPlainObject, normalizeNumbers, RankBound } from './values.js';
@@ -460,17 +460,7 @@ export class Explainer {
       name = v.source;
       pipeline = [...v.pipeline, ...pipeline];
     }
-    let i = 0;
-    const matches: Document[] = [];
-    while (i < pipeline.length && pipeline[i].$match) matches.push(pipeline[i++].$match);
-    const filter = matches.length === 0 ? {} : matches.length === 1 ? matches[0] : { $and: matches };
-    let sort: Document | null = null;
-    let skip = 0;
-    let limit = 0;
-    if (pipeline[i]?.$sort) sort = pipeline[i++].$sort;
-    if (typeof pipeline[i]?.$skip === 'number' && (sort || i === matches.length)) skip = pipeline[i++].$skip;
-    if (typeof pipeline[i]?.$limit === 'number') limit = pipeline[i++].$limit;
-    const rest = pipeline.slice(i);
+    const { filter, sort, skip, limit, rest } = pipelinePrefix(pipeline);
     const q: QueryShape = { filter, sort, skip, limit, projection: null, collation: cmd.collation };
     const query = this.explainQuery(db, name, q, verbosity);
     if (!rest.length) return query;
@@ -478,7 +468,7 @@ export class Explainer {
     let finalCount: number | undefined;
     if (verbosity !== 'queryPlanner') {
       const noOut = rest.filter((st) => !('$out' in st) && !('$merge' in st));
-      finalCount = this.engine.pipelineDocs({ ...cmd, aggregate: cmd.aggregate, pipeline: [...pipeline.slice(0, i), ...noOut], explain: undefined, cursor: {} }, db).length;
+      finalCount = this.engine.pipelineDocs({ ...cmd, aggregate: cmd.aggregate, pipeline: [...pipeline.slice(0, pipeline.length - rest.length), ...noOut], explain: undefined, cursor: {} }, db).length;
     }
     const stages: Document[] = [{ $cursor: cursorPart }];
     rest.forEach((st, k) => {

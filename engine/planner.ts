@@ -309,3 +309,25 @@ function sparseSafe(idx: Index, ex: Extracted): boolean {
     return true;
   });
 }
+
+/**
+ * The part of an aggregation pipeline the query executor runs itself: its leading `$match` stages (merged into one
+ * filter, each passed through `mapMatch` first, e.g. to bind `let` variables), then an optional `$sort`, `$skip` and
+ * `$limit`; `rest` is what is left for mingo. The aggregate command and its explain split a pipeline the same way.
+ */
+export function pipelinePrefix(
+  pipeline: Document[],
+  mapMatch: (match: Document) => Document = (m) => m,
+): { filter: Document; sort: Document | null; skip: number; limit: number; rest: Document[] } {
+  let i = 0;
+  const matches: Document[] = [];
+  while (i < pipeline.length && pipeline[i].$match) matches.push(mapMatch(pipeline[i++].$match));
+  const filter = matches.length === 0 ? {} : matches.length === 1 ? matches[0] : { $and: matches };
+  let sort: Document | null = null;
+  let skip = 0;
+  let limit = 0;
+  if (pipeline[i]?.$sort) sort = pipeline[i++].$sort;
+  if (typeof pipeline[i]?.$skip === 'number' && (sort || i === matches.length)) skip = pipeline[i++].$skip;
+  if (typeof pipeline[i]?.$limit === 'number') limit = pipeline[i++].$limit;
+  return { filter, sort, skip, limit, rest: pipeline.slice(i) };
+}
