@@ -10,7 +10,7 @@ import { CallController } from '../../calls/call-controller.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
-import { emit, toast, type LeadsEvent, type ToastOptions } from '../../events.js';
+import { emit, type LeadsEvent, type ToastOptions } from '../../events.js';
 import { loadLazy } from '../../lazy-load.js';
 import {
   CALL_STATUS_LABELS,
@@ -33,6 +33,7 @@ import type { LeadsToaster } from '../leads-toaster/leads-toaster.js';
 import { CALLS_SHOWN, DetailLoader } from './detail-loader.js';
 import { styles } from './lead-detail.styles.js';
 import { NotesController, type PendingNote } from './notes-controller.js';
+import { DeleteController } from './delete-controller.js';
 import { StatusController } from './status-controller.js';
 import { TranscriptCache } from './transcript-cache.js';
 import { UndoTimer } from './undo-timer.js';
@@ -222,6 +223,13 @@ export class LeadDetail extends LitElement {
     undo: this.undo,
   });
 
+  /** An admin's Delete lead, with its confirmation. */
+  private readonly deleter = new DeleteController(this, {
+    api: () => this.api,
+    isAdmin: () => this.config.session?.user.role === 'admin',
+    closed: () => this.requestClose('done'),
+  });
+
   @query('dialog') private dialog?: HTMLDialogElement;
   @query('leads-toaster') private toaster?: LeadsToaster;
   @query('.close-x') private closeX?: HTMLButtonElement;
@@ -252,9 +260,6 @@ export class LeadDetail extends LitElement {
   private config: WidgetConfig = defaultConfig;
 
   @state() private ownComposer = false;
-  /** Admin delete: asking for confirmation, in flight, or refused (its message). */
-  @state() private deleteStep: 'idle' | 'confirm' | 'deleting' = 'idle';
-  @state() private deleteError: string | null = null;
   private askingLost = false;
 
   // --- lifecycle ------------------------------------------------------------------------------
@@ -304,41 +309,6 @@ export class LeadDetail extends LitElement {
 
   private onRevert(): Promise<void> {
     return this.status.revert();
-  }
-
-  /** An admin's Delete, once confirmed: the lead and everything on it; the board drops the card, the host hears of it. */
-  private async onDelete(): Promise<void> {
-    const lead = this.shown;
-    if (!lead || !this.api) return;
-    this.deleteStep = 'deleting';
-    this.deleteError = null;
-    try {
-      await this.api.deleteLead(lead.id);
-    } catch (err) {
-      this.deleteStep = 'confirm';
-      this.deleteError = err instanceof Error ? err.message : 'The lead could not be deleted.';
-      return;
-    }
-    this.deleteStep = 'idle';
-    emit(this, 'lead-deleted', { leadId: lead.id, name: lead.name });
-    toast(this, { message: `${lead.name} was deleted`, variant: 'success', outlivesDialog: true });
-    await this.requestClose('done');
-  }
-
-  private renderDelete(detail: LeadDetailData) {
-    if (this.config.session?.user.role !== 'admin') return nothing;
-    if (this.deleteStep === 'idle') {
-      return html`<div class="transitions"><button class="btn btn--danger" part="delete-button" @click=${() => (this.deleteStep = 'confirm')}>Delete lead</button></div>`;
-    }
-    const busy = this.deleteStep === 'deleting';
-    return html`<div class="notice notice--error" part="delete-confirm" role="group" aria-labelledby="del-q">
-      <p id="del-q">Delete ${detail.name} with their calls, texts, notes and follow-ups? This cannot be undone.</p>
-      ${this.deleteError ? html`<p role="alert">${this.deleteError}</p>` : nothing}
-      <div class="transitions">
-        <button class="btn" ?disabled=${busy} @click=${() => ((this.deleteStep = 'idle'), (this.deleteError = null))}>Keep</button>
-        <button class="btn btn--danger" ?disabled=${busy} aria-busy=${busy ? 'true' : 'false'} @click=${this.onDelete}>Delete</button>
-      </div>
-    </div>`;
   }
 
   private async onFollowUp(): Promise<void> {
@@ -551,7 +521,7 @@ export class LeadDetail extends LitElement {
       ${this.status.message
         ? html`<p class="notice notice--${this.status.message.variant} status-message" role="alert">${this.status.message.text}</p>`
         : nothing}
-      ${this.renderDelete(detail)}
+      ${this.deleter.render(detail)}
     </section>`;
   }
 
