@@ -79,7 +79,7 @@ function indexBounds(plan: Plan): Document {
 function ixscan(plan: Plan, stage = 'IXSCAN'): Document {
   const ix = plan.index!;
   const multiKeyPaths: Document = {};
-  for (const f of ix.fields) multiKeyPaths[f] = ix.multikey ? [f] : [];
+  ix.fields.forEach((f, i) => (multiKeyPaths[f] = ix.multikeyFields.has(i) ? [f] : []));
   return {
     stage,
     keyPattern: ix.spec.key,

@@ -38,8 +38,13 @@ export class Index {
   readonly unique: boolean;
   readonly sparse: boolean;
   readonly partial: Query | null;
-  /** True once any document produced more than one key (array values): such an index cannot give sort order. */
+  /** True once any document produced more than one key (array values) or indexed a path through an array. */
   multikey = false;
+  /**
+   * Which key fields (positions) are multikey, like mongod's multiKeyPaths: an index whose multikey fields are all pinned
+   * to one value by equality still gives the order of the fields after them (each document has one entry per value).
+   */
+  readonly multikeyFields = new Set<number>();
   /** Unique indexes: canonical key string -> record id. */
   readonly uniqueMap: Map<string, number> | null;
   private entries: Entry[] = [];
@@ -81,7 +86,11 @@ export class Index {
             throw new ServerError(Codes.CannotIndexParallelArrays, `cannot index parallel arrays [${this.fields[i]}] [${this.fields[arrayField]}]`);
           arrayField = i;
           this.multikey = true;
-        } else if (pathThroughArray(doc, this.paths[i])) this.multikey = true;
+          this.multikeyFields.add(i);
+        } else if (pathThroughArray(doc, this.paths[i])) {
+          this.multikey = true;
+          this.multikeyFields.add(i);
+        }
         perField.push(vals.map((v) => (v === undefined ? null : v)));
       }
     }
@@ -156,6 +165,7 @@ export class Index {
     this.sharedEntries = this.sharedPending = false;
     this.uniqueMap?.clear();
     this.multikey = false;
+    this.multikeyFields.clear();
   }
 
   compareKeys(a: unknown[], b: unknown[]): number {

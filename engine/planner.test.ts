@@ -29,6 +29,45 @@ function byDefinition(docs: Array<Record<string, unknown>>) {
   );
 }
 
+describe('embedded engine: multikey indexes and sort order', () => {
+  // Search keys as the board stores them: an array per document, equality on one key, then the board order.
+  const c = new Collection('t', 'contacts', {}, () => {});
+  c.createIndex({ v: 2, key: { orgId: 1, keys: 1, leadScore: -1, _id: 1 }, name: 'search' });
+  c.createIndex({ v: 2, key: { orgId: 1, tags: 1 }, name: 'tags' });
+  for (let i = 0; i < 2000; i++)
+    c.insert({ _id: i, orgId: 'A', keys: [`k${i % 10}`, `k${(i + 1) % 10}`, 'all'], tags: [i % 7, i % 3], leadScore: (i * 37) % 101 });
+
+  it('an equality on the multikey field still walks the index in sort order and stops after the page', () => {
+    const rows = c.find({ orgId: 'A', keys: 'k3' }, { sort: { leadScore: -1, _id: 1 }, limit: 20 });
+    const expected = [...c.docs.values()]
+      .filter((d) => (d.keys as string[]).includes('k3'))
+      .sort((a, b) => compareValues(b.leadScore, a.leadScore) || compareValues(a._id, b._id))
+      .slice(0, 20)
+      .map((d) => d._id);
+    assert.deepEqual(rows.map((r) => r.doc._id), expected);
+    assert.equal(c.lastExamined, 20, 'no blocking sort: the walk stops at the limit');
+    // each document appears once even though two of its keys would match a range on the field
+    const all = c.find({ orgId: 'A', keys: 'all' }, { sort: { leadScore: -1, _id: 1 } });
+    assert.equal(new Set(all.map((r) => r.doc._id)).size, 2000);
+    assert.equal(all.length, 2000);
+  });
+
+  it('a range or an unbound multikey field gives no order (a blocking sort, still correct)', () => {
+    const rows = c.find({ orgId: 'A', keys: { $gte: 'k3', $lte: 'k4' } }, { sort: { leadScore: -1, _id: 1 }, limit: 5 });
+    const expected = [...c.docs.values()]
+      // MongoDB semantics: on an array each bound may be met by a different element
+      .filter((d) => (d.keys as string[]).some((k) => k >= 'k3') && (d.keys as string[]).some((k) => k <= 'k4'))
+      .sort((a, b) => compareValues(b.leadScore, a.leadScore) || compareValues(a._id, b._id))
+      .slice(0, 5)
+      .map((d) => d._id);
+    assert.deepEqual(rows.map((r) => r.doc._id), expected);
+    assert.ok(c.lastExamined > 5, 'all candidates were read before sorting');
+    // sorting on a multikey field itself never takes index order
+    const byTags = c.find({ orgId: 'A' }, { sort: { tags: 1 }, limit: 3, hint: 'tags' } as never);
+    assert.equal(byTags.length, 3);
+  });
+});
+
 describe('embedded engine: index-assisted queries', () => {
   const c = makeBoard();
   const orgA = [...c.docs.values()].filter((d) => d.orgId === 'A');

@@ -194,6 +194,7 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
   });
   let best: Plan = { index: null, ranges: [], sortedBy: 'none', covered: false, boundFields: 0, exactFields: [] };
   let bestScore = 0;
+  let bestCandidates = Infinity;
   // hidden indexes (collMod index.hidden / createIndexes hidden: true) are maintained but never planned
   const usableIndexes = indexes.filter(
     (idx) => idx.spec.hidden !== true && !(idx.partial && !partialImplied(idx, ex)) && !(idx.sparse && !sparseSafe(idx, ex)),
@@ -222,7 +223,9 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
     }
     // Does the index order give the sort?
     let sortedBy: Plan['sortedBy'] = 'none';
-    if (sortEntries.length && !idx.multikey && combos === 1) {
+    // A multikey index gives order only when every multikey field is pinned to one value (mongod: multiKeyPaths).
+    const orderable = !idx.multikey || [...idx.multikeyFields].every((f) => f < eqLen);
+    if (sortEntries.length && orderable && combos === 1) {
       let sign = 0;
       let ok = true;
       for (let s = 0; s < remainingSort.length; s++) {
@@ -244,7 +247,9 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
     const bound = eqLen + (useRange ? 1 : 0);
     if (bound === 0 && sortedBy === 'none') continue;
     const score = bound * 10 + (sortedBy !== 'none' ? 5 : 0) - idx.fields.length * 0.01 + (idx.unique && bound === idx.fields.length ? 3 : 0);
-    if (score <= bestScore) continue;
+    // Equal scores (e.g. a status index and a search-key index, both bound on two fields and in sort order): the one
+    // with fewer entries in range wins, as mongod's trial run would find; otherwise the first index keeps its place.
+    if (score < bestScore) continue;
     // Build the ranges.
     let prefixes: unknown[][] = [[]];
     for (const pl of pointLists) prefixes = prefixes.flatMap((p) => pl.map((v) => [...p, v]));
@@ -278,8 +283,15 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
     const covered =
       !ex.residual && !idx.multikey && [...ex.fields.keys()].every((f) => consumed.has(f)) && idx.fields.slice(0, bound).every((f) => consumed.has(f));
     const exactFields = idx.multikey ? [] : idx.fields.slice(0, bound).filter((f) => ex.exact.has(f));
+    let candidates = 0;
+    for (const r of ranges) {
+      const [lo, hi] = idx.rangePositions(r);
+      candidates += hi - lo;
+    }
+    if (score === bestScore && candidates >= bestCandidates) continue;
     best = { index: idx, ranges, sortedBy, covered, boundFields: bound, exactFields };
     bestScore = score;
+    bestCandidates = candidates;
   }
   return best;
 }
