@@ -120,6 +120,12 @@ describe('embedded engine: conformance (driver-level, also valid on mongod)', fu
       assert.deepEqual(rows, [{ name: 'Cid' }, { name: 'Eve' }]);
       const excl = await col.findOne({ _id: 1 as never }, { projection: { tags: 0, city: 0 } });
       assert.deepEqual(excl, { _id: 1, name: 'Ann', age: 31 });
+      // inclusion keeps the document's field order and _id unless excluded; mixing inclusion and exclusion is refused
+      const incl = await col.findOne({ _id: 1 as never }, { projection: { age: 1, name: 1 } });
+      assert.deepEqual(Object.keys(incl!), ['_id', 'name', 'age']);
+      assert.deepEqual(await col.findOne({ _id: 1 as never }, { projection: { _id: 1 } }), { _id: 1 });
+      assert.deepEqual(await col.findOne({ _id: 1 as never }, { projection: { _id: 0, missing: 1 } }), {});
+      await assert.rejects(col.findOne({ _id: 1 as never }, { projection: { name: 1, age: 0 } }), (e: { code?: number }) => typeof e.code === 'number');
       assert.deepEqual((await col.find({ tags: 'b' }).sort({ _id: 1 }).toArray()).map((d) => d._id), [1, 2]);
       assert.deepEqual((await col.find({ age: { $gte: 30 } }).sort({ age: -1 }).toArray()).map((d) => d._id), [3, 1]);
     });

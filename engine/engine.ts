@@ -865,11 +865,48 @@ function checkUpdatedSize(doc: Document): void {
 }
 
 export function project(docs: Document[], projection: Document): Document[] {
+  const flat = flatProjection(projection);
+  if (flat) return docs.map(flat);
   try {
     return new Query({}, { ...MINGO_OPTS }).find(docs, projection).all() as Document[];
   } catch (e) {
     throw new ServerError(Codes.BadValue, (e as Error).message);
   }
+}
+
+/**
+ * Projections of top-level fields only (`{a: 1, b: 1}`, `{a: 0}`, with or without `_id`): copied directly, in the
+ * document's field order as mongod returns them. Mingo builds a query context per call, a large part of a page's time.
+ * Anything else (dotted paths, operators, expressions, mixed inclusion and exclusion): null, for mingo.
+ */
+function flatProjection(projection: Document): ((doc: Document) => Document) | null {
+  const fields = Object.keys(projection);
+  let include = 0;
+  let exclude = 0;
+  for (const f of fields) {
+    const v = projection[f];
+    if (f.includes('.') || f.startsWith('$')) return null;
+    if (v === 1 || v === true) include++;
+    else if (v === 0 || v === false) exclude++;
+    else return null;
+  }
+  const idOff = projection._id === 0 || projection._id === false;
+  if (include > 0 && exclude > (idOff ? 1 : 0)) return null;
+  if (include > 0) {
+    const keep = new Set(fields.filter((f) => projection[f] === 1 || projection[f] === true));
+    if (!idOff) keep.add('_id');
+    return (doc) => {
+      const out: Document = {};
+      for (const k in doc) if (keep.has(k)) out[k] = doc[k];
+      return out;
+    };
+  }
+  const drop = new Set(fields);
+  return (doc) => {
+    const out: Document = {};
+    for (const k in doc) if (!drop.has(k)) out[k] = doc[k];
+    return out;
+  };
 }
 
 function stringArg(v: unknown, field: string): string {
