@@ -194,7 +194,16 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
   });
   let best: Plan = { index: null, ranges: [], sortedBy: 'none', covered: false, boundFields: 0, exactFields: [] };
   let bestScore = 0;
-  let bestCandidates = Infinity;
+  /** Entries in the best plan's ranges, counted only when a tie needs them. */
+  let bestCandidates: number | null = null;
+  const entriesIn = (idx: Index, ranges: KeyRange[]) => {
+    let n = 0;
+    for (const r of ranges) {
+      const [lo, hi] = idx.rangePositions(r);
+      n += hi - lo;
+    }
+    return n;
+  };
   // hidden indexes (collMod index.hidden / createIndexes hidden: true) are maintained but never planned
   const usableIndexes = indexes.filter(
     (idx) => idx.spec.hidden !== true && !(idx.partial && !partialImplied(idx, ex)) && !(idx.sparse && !sparseSafe(idx, ex)),
@@ -283,12 +292,12 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
     const covered =
       !ex.residual && !idx.multikey && [...ex.fields.keys()].every((f) => consumed.has(f)) && idx.fields.slice(0, bound).every((f) => consumed.has(f));
     const exactFields = idx.multikey ? [] : idx.fields.slice(0, bound).filter((f) => ex.exact.has(f));
-    let candidates = 0;
-    for (const r of ranges) {
-      const [lo, hi] = idx.rangePositions(r);
-      candidates += hi - lo;
+    let candidates: number | null = null;
+    if (score === bestScore && best.index) {
+      bestCandidates ??= entriesIn(best.index, best.ranges);
+      candidates = entriesIn(idx, ranges);
+      if (candidates >= bestCandidates) continue;
     }
-    if (score === bestScore && candidates >= bestCandidates) continue;
     best = { index: idx, ranges, sortedBy, covered, boundFields: bound, exactFields };
     bestScore = score;
     bestCandidates = candidates;
