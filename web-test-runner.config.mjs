@@ -36,6 +36,9 @@ function socketIoTestServer() {
       });
       io.on('connection', (socket) => {
         socket.emit('lead:updated', { lead: { id: 'l1', name: 'From the server' } });
+        // What the widget sends (presence): echoed back as the server's broadcast, so the test sees the server parsed it.
+        socket.on('presence:set', (p) => socket.emit('presence:updated', { leadId: p?.leadId, users: [{ id: 'echo', name: 'Echo', activity: p?.activity, since: 'now' }] }));
+        socket.on('presence:clear', (p) => socket.emit('presence:updated', { leadId: p?.leadId, users: [] }));
         if (socket.handshake.auth.token === 'drop-once' && !dropped) {
           dropped = true;
           setTimeout(() => socket.conn.close(), 100);

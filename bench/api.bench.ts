@@ -27,7 +27,7 @@ import { createLogger } from '../server/src/log.js';
 import { startServer } from '../server/src/main.js';
 import { createOrganization } from '../server/src/orgs/service.js';
 import { normalisePhone } from '../server/src/leads/phone.js';
-import { BOARD_SORT, boardFilter, type BoardFilter, type ContactDoc } from '../server/src/leads/repository.js';
+import { BOARD_SORT, boardFilter, derivedFieldsOf, type BoardFilter, type ContactDoc } from '../server/src/leads/repository.js';
 import { COLLECTIONS } from '../server/src/db/indexes.js';
 import type { LeadStatus, ScoreBreakdown } from '../core/contracts.js';
 import { DEFAULT_KEYWORD_SETTINGS } from '../server/src/scoring/keywords.js';
@@ -156,6 +156,7 @@ function makeContact(orgId: string, rand: () => number, i: number, scored: Score
     version: 1 + (status === 'new' ? 0 : 1) + (breakdown ? 1 : 0) + (lost ? 1 : 0),
   };
   if (rand() < 0.1) delete doc.externalId; // some leads were typed in by hand
+  doc.searchKeys = derivedFieldsOf(doc).searchKeys;
   return doc;
 }
 

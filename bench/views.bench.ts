@@ -6,7 +6,7 @@
  * Each row shows its ratio to the bare route (a Koa route on another port returning the same JSON from memory: the floor
  * of Node HTTP + Koa + JSON for that payload) and to the API's default board order (GET /v1/leads).
  * The leads are written with insertMany as the ContactDoc documents the API writes, the view entries derived with the
- * server's own `viewFieldsOf` (about 10% with an open follow-up, 5% with an appointment, the status mix of api.bench).
+ * server's own `derivedFieldsOf` (about 10% with an open follow-up, 5% with an appointment, the status mix of api.bench).
  *
  *   npx tsx bench/views.bench.ts      (alone)
  *   npm run bench -- views            (through bench/run.ts)
@@ -19,7 +19,7 @@ import { ObjectId } from 'mongodb';
 import { createLogger } from '../server/src/log.js';
 import { startServer } from '../server/src/main.js';
 import { createOrganization } from '../server/src/orgs/service.js';
-import { viewFieldsOf, type ContactDoc } from '../server/src/leads/repository.js';
+import { derivedFieldsOf, type ContactDoc } from '../server/src/leads/repository.js';
 import { COLLECTIONS } from '../server/src/db/indexes.js';
 import { followUpWindows } from '../core/views.js';
 import type { LeadStatus } from '../core/contracts.js';
@@ -102,7 +102,7 @@ function makeContact(orgId: string, rand: () => number, i: number): ContactDoc {
     version: 1,
   };
   if (doc.lastInboundAt) doc.lastInboundSentiment = rand() < 0.5 ? 'positive' : 'negative';
-  return { ...doc, ...viewFieldsOf(doc) };
+  return { ...doc, ...derivedFieldsOf(doc) };
 }
 
 export default async function bench(report: Report): Promise<void> {

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import { TIERS } from './tiers.js';
+import type { Campaign } from './campaigns.js';
 import { LOST_REASONS } from './workflow.js';
+import type { PresenceAck, PresenceClear, PresenceSet, PresenceSnapshot, PresenceUpdate } from './team.js';
 
 export { TIERS, type Tier } from './tiers.js';
 
@@ -118,6 +120,19 @@ export const callMessageSchema = z.object({
 });
 export type CallMessage = z.infer<typeof callMessageSchema>;
 
+export const CALL_MODES = ['agent', 'connect'] as const;
+export const callModeSchema = z.enum(CALL_MODES);
+export type CallMode = z.infer<typeof callModeSchema>;
+
+/** One party of a call: the caller (Connect me: the user's own phone), the lead, or the clinic's front desk (a transfer). */
+export const callLegSchema = z.object({
+  role: z.enum(['caller', 'lead', 'front_desk']),
+  status: callStatusSchema,
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type CallLeg = z.infer<typeof callLegSchema>;
+
 export const callSchema = z.object({
   id: z.string(),
   contactId: z.string(),
@@ -142,6 +157,13 @@ export const callSchema = z.object({
   outcome: callOutcomeSchema.nullable().optional(),
   intent: callIntentSchema.nullable().optional(),
   requestedAt: z.string().nullable().optional(),
+  /**
+   * Call modes (issue 13): 'agent' = the AI agent talks to the lead; 'connect' = the caller's own phone rings first and
+   * is then transferred to the lead. `legs` are the call's parties in the order they joined. Always sent by the server
+   * (absent means 'agent' and no legs, for older clients' fixtures).
+   */
+  mode: callModeSchema.optional(),
+  legs: z.array(callLegSchema).optional(),
   createdAt: z.string(),
 });
 export type Call = z.infer<typeof callSchema>;
@@ -199,7 +221,7 @@ export const leadEventSchema = z.object({
   type: z.enum([
     'created', 'status_changed', 'scored', 'note_added', 'call', 'sms', 'sms_inbound', 'opted_out', 'opted_in', 'opt_out_request', 'appointment',
     'contact_edited', 'follow_up_scheduled', 'follow_up_done', 'follow_up_snoozed', 'follow_up_deleted',
-    'call_outcome',
+    'call_outcome', 'owner_changed',
   ]),
   from: z.string().nullable(),
   to: z.string().nullable(),
@@ -266,6 +288,8 @@ export const embedUserSchema = z.object({
   id: z.string(),
   name: z.string(),
   role: roleSchema,
+  /** The user's own phone (E.164), from the host: "Connect me" calls ring it when the team roster has none. */
+  phone: z.string().optional(),
 });
 export type EmbedUser = z.infer<typeof embedUserSchema>;
 
@@ -296,6 +320,8 @@ export const sessionInfoSchema = z.object({
     quietHours: z.object({ start: z.string(), end: z.string() }),
   }),
   telephony: z.object({ outboundAgentConfigured: z.boolean(), twilioNumber: z.string().nullable(), sandbox: z.boolean() }),
+  /** How this user may call: 'connect' only when a phone of theirs is known (the roster or the token). Always sent. */
+  callModes: z.array(callModeSchema).optional(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
@@ -319,7 +345,16 @@ export interface ServerToClientEvents {
   'lead:deleted': (payload: { leadId: string }) => void;
   /** Sent just before the server closes a socket whose token has expired: get a new token, reconnect, refetch. */
   'session:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
+  /** A campaign's status or counts changed (at most a few per second per campaign; the final state always follows). */
+  'campaign:updated': (payload: { campaign: Campaign }) => void;
+  /** Who is viewing or calling a lead now (core/team.ts); `users: []` when nobody is. */
+  'presence:updated': (payload: PresenceUpdate) => void;
+  /** Sent once on connect: every lead of the clinic someone is on. */
+  'presence:snapshot': (payload: PresenceSnapshot) => void;
 }
 
-/** Clients send nothing the server acts on; the map stays empty on purpose. */
-export type ClientToServerEvents = Record<string, never>;
+/** What clients send: presence only (server/src/presence); anything else is ignored. */
+export interface ClientToServerEvents {
+  'presence:set': (payload: PresenceSet, ack?: (reply: PresenceAck) => void) => void;
+  'presence:clear': (payload: PresenceClear, ack?: (reply: PresenceAck) => void) => void;
+}

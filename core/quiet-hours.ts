@@ -129,13 +129,21 @@ export const DEFAULT_TIME_ZONE = 'America/New_York';
 
 export function isTimeZone(zone: string | null | undefined): zone is string {
   if (!zone) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let known = zoneChecks.get(zone);
+  if (known === undefined) {
+    // Building a DateTimeFormat costs tens of microseconds; every board request asks about the clinic's zone.
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (zoneChecks.size > 1000) zoneChecks.clear();
+    zoneChecks.set(zone, known);
   }
+  return known;
 }
+const zoneChecks = new Map<string, boolean>();
 
 /**
  * The zone quiet hours are judged in: the lead's own when it is a valid IANA zone, else the clinic's, else the default.

@@ -24,6 +24,8 @@ const boardFilters = {
   /** none: no upcoming appointment; today: an appointment today in the clinic's time zone. */
   appointment: z.enum(APPOINTMENT_FILTERS, { message: `appointment is one of ${APPOINTMENT_FILTERS.join(', ')}` }).optional(),
   lostReason: z.enum(LOST_REASONS, { message: `lostReason is one of ${LOST_REASONS.join(', ')}` }).optional(),
+  /** me, none (unassigned) or a roster user id (core/team.ts). */
+  owner: z.string().trim().min(1, 'owner is me, none or a user id').max(200).optional(),
 };
 
 export const listQuery = z.object({
@@ -99,9 +101,11 @@ export const statusChangeBody = z
     lostNote: z.string().trim().min(1).max(FOLLOW_UP_NOTE_MAX).optional(),
     revisitInDays: z.number().int().min(1).max(REVISIT_MAX_DAYS, `revisit at most ${REVISIT_MAX_DAYS} days ahead`).optional(),
     contact: contactEdit.optional(),
+    /** A roster user id (GET /v1/team), or null to unassign (issue 13). */
+    ownerId: z.string().trim().min(1, 'ownerId is a user id, or null to unassign').max(200).nullable().optional(),
   })
   .strict()
-  .refine((b) => b.status !== undefined || b.contact !== undefined, { message: 'give a status or contact fields to change', path: ['status'] })
+  .refine((b) => b.status !== undefined || b.contact !== undefined || b.ownerId !== undefined, { message: 'give a status, contact fields or an ownerId to change', path: ['status'] })
   .refine((b) => b.contact === undefined || b.expectedVersion !== undefined, {
     message: 'a contact edit carries the version of the lead it was made on (expectedVersion)',
     path: ['expectedVersion'],
@@ -221,3 +225,21 @@ export const keywordSettingsSchema = z.object({
 
 export type KeywordSettings = z.infer<typeof keywordSettingsSchema>;
 export type KeywordSettingsInput = z.input<typeof keywordSettingsSchema>;
+
+// ---- Embed origins (server/src/orgs/routes.ts) ----
+
+/** An origin exactly as a browser sends it: scheme, host and port only (https, or http on localhost for development). */
+const embedOrigin = z
+  .string()
+  .trim()
+  .max(200)
+  // as a browser sends it: lowercase host (IDNs in punycode), optional port, no path
+  .regex(
+    /^(https:\/\/[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|http:\/\/(?:localhost|127\.0\.0\.1|\[::1\]))(?::\d{1,5})?$/,
+    'must be an origin like https://crm.example.com (https, no path or trailing slash; http only on localhost)',
+  );
+
+export const allowedOriginsBody = z
+  .object({ origins: z.array(embedOrigin).max(50, 'at most 50 origins per clinic') })
+  .strict();
+export type AllowedOriginsBody = z.infer<typeof allowedOriginsBody>;

@@ -19,7 +19,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { tierOf } from '../core/tiers.js';
 import { type CallMessage, type LeadEvent, type LeadStatus, type ScoreBreakdown, type Tier, type AppointmentStatus } from '../core/contracts.js';
 import { COLLECTIONS } from '../server/src/db/indexes.js';
-import { viewFieldsOf, type ContactDoc } from '../server/src/leads/repository.js';
+import { derivedFieldsOf, type ContactDoc } from '../server/src/leads/repository.js';
 import type { CallDoc } from '../server/src/calls/repository.js';
 import { normalisePhone } from '../server/src/leads/phone.js';
 import { scoreConversation } from '../server/src/scoring/score.js';
@@ -577,7 +577,7 @@ export async function seedDemo(db: Db, orgId: string, opts: SeedOptions = {}): P
     const next = scheduled.filter((t) => t > now.getTime()).sort((x, y) => x - y)[0];
     contact.nextAppointmentAt = next !== undefined ? new Date(next) : null;
     contact.lastAppointmentAt = scheduled.length ? new Date(Math.max(...scheduled)) : null;
-    Object.assign(contact, viewFieldsOf(contact));
+    Object.assign(contact, derivedFieldsOf(contact));
   }
   const write = async <T extends { _id: ObjectId }>(name: string, docs: T[]) => {
     if (docs.length) await db.collection<T>(name).insertMany(docs as never, { ordered: false });

@@ -24,7 +24,7 @@ import { startCrm, type RunningCrm } from './crm/server.js';
 import { ensureWidgetBundle, REACT_OUT_DIR } from './build.js';
 import { ensureReactHost } from './react/build.js';
 import { seedDemo } from './seed.js';
-import { DEMO_CLINIC } from './users.js';
+import { DEMO_CLINIC, DEMO_TEAM } from './users.js';
 import { startTestClock, type TestClock } from './test-clock.js';
 
 interface DemoOrgFile {
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     demo.seededAt = new Date().toISOString();
     say(`Seeded ${seeded.leads} leads and ${seeded.calls} past calls (${Date.now() - t} ms).`);
   }
+  await pushTeam(api.url, demo.secretKey);
   if (orgFile) {
     writeFileSync(orgFile, JSON.stringify(demo, null, 2) + '\n', { mode: 0o600 });
     chmodSync(orgFile, 0o600);
@@ -165,6 +166,16 @@ async function main(): Promise<void> {
 
   Ctrl-C to stop.
 `);
+}
+
+/** The host's staff list, as a CRM pushes it (PUT /v1/team with the secret key); every start, so edits to users.ts apply. */
+async function pushTeam(apiUrl: string, secretKey: string): Promise<void> {
+  const res = await fetch(`${apiUrl}/v1/team`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ users: DEMO_TEAM }),
+  }).catch((err: Error) => ({ ok: false, status: 0, text: async () => err.message }));
+  if (!res.ok) say(`(The team roster was not pushed: ${res.status} ${(await res.text()).slice(0, 200)})`);
 }
 
 /** A path relative to the working directory when it is inside it, else absolute. */

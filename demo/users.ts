@@ -23,3 +23,15 @@ export const STAFF: Array<{ id: string; name: string }> = [
   { id: 'u_marcus', name: 'Marcus Bell' },
   { id: CRM_USERS.admin.id, name: CRM_USERS.admin.name },
 ];
+
+/**
+ * The roster the demo pushes to Live Leads on every start (PUT /v1/team, the host's staff list): the two CRM users (so two
+ * browsers, one per user, see each other's presence and can assign leads to each other) with phones for "Connect me" (sandbox
+ * numbers: the simulator owns every valid E.164 number), and the rest of the staff without one.
+ */
+export const DEMO_TEAM: Array<{ id: string; name: string; role: 'agent' | 'admin'; phone?: string }> = [
+  { ...CRM_USERS.agent, phone: '+12125550142' },
+  { ...CRM_USERS.admin, phone: '+12125550143' },
+  { id: 'u_sofia', name: 'Sofia Ramirez', role: 'agent' },
+  { id: 'u_marcus', name: 'Marcus Bell', role: 'agent' },
+];

@@ -143,14 +143,23 @@ function cstringEnd(buf: Buffer, p: number, end: number): number {
 }
 
 let pos = 0;
+/**
+ * Keys and values of the object being decoded at each nesting depth: reused, so decoding allocates only the result
+ * (two temporary arrays per embedded object were a good part of a recovery's garbage collection).
+ */
+const scratchKeys: string[][] = [];
+const scratchVals: unknown[][] = [];
+let depth = 0;
 
 function decodeObject(buf: Buffer, start: number, asArray: boolean): unknown {
   const size = buf.readInt32LE(start);
   const end = start + size - 1; // the terminating 0
   if (size < 5 || end >= buf.length || buf[end] !== 0) throw UNSUPPORTED;
   let p = start + 4;
-  const keys: string[] = asArray ? (null as never) : [];
-  const vals: unknown[] = [];
+  const d = depth++;
+  const keys = (scratchKeys[d] ??= []);
+  const vals = (scratchVals[d] ??= []);
+  let n = 0;
   let node = root;
   while (p < end) {
     const type = buf[p++];
@@ -159,7 +168,7 @@ function decodeObject(buf: Buffer, start: number, asArray: boolean): unknown {
       if (buf[p] === 0x24 /* $ */) throw UNSUPPORTED;
       const k = str(buf, p, kEnd - p);
       if (k === '__proto__') throw UNSUPPORTED;
-      keys.push(k);
+      keys[n] = k;
       node = child(node, k);
     }
     p = kEnd + 1;
@@ -218,16 +227,23 @@ function decodeObject(buf: Buffer, start: number, asArray: boolean): unknown {
       default:
         throw UNSUPPORTED;
     }
-    vals.push(v);
+    vals[n++] = v;
   }
   if (p !== end) throw UNSUPPORTED;
   pos = end + 1;
-  return asArray ? vals.slice() : build(node, keys, vals);
+  depth = d;
+  if (asArray) return vals.slice(0, n);
+  const make = maker(node);
+  if (make) return make(vals); // reads exactly the shape's n values
+  const o: Document = {};
+  for (let i = 0; i < n; i++) o[keys[i]] = vals[i];
+  return o;
 }
 
 /** Decodes the BSON document of `len` bytes at `start` (see the file comment for what is decoded here). */
 export function decodeDocument(buf: Buffer, start = 0, len = buf.readInt32LE(start), fallback: DeserializeOptions = DESER): Document {
   if (buf.readInt32LE(start) === len) {
+    depth = 0; // a failed decode leaves it anywhere
     try {
       const d = decodeObject(buf, start, false) as Document;
       if (pos === start + len) return d;

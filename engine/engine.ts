@@ -250,6 +250,9 @@ export class Engine {
       case 'ixo': // snapshot: an index's saved entry order
         this.coll(rec.db, rec.c)?.adoptIndexOrder(rec.name, rec.order);
         break;
+      case 'loaded': // end of the snapshot: indexes without a saved order are built now
+        for (const colls of this.dbs.values()) for (const c of colls.values()) c.finishLoad();
+        break;
       case 'mi': {
         const c = this.coll(rec.db, rec.c);
         if (c) setIndexOptions(c, rec.name, rec.spec);

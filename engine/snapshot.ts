@@ -14,7 +14,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import { Binary, BSON, type Document } from 'bson';
-import type { Entry, Index } from './indexes.js';
+import { ridOf, type DocOf, type Entry, type Index } from './indexes.js';
 
 export interface CapturedIndexOrder {
   name: string;
@@ -114,12 +114,23 @@ export class SnapshotWriter {
       posOfRid[rids[i]] = i;
       if (i && rids[i] < rids[i - 1]) ascending = false;
     }
+    // entries that are bare record ids are compared by the keys of the documents as they were at the cut
+    const docOf: DocOf = (r) => docs[posOfRid[r]];
     await this.tick();
     for (const o of orders) {
       // entries of equal keys are ordered by record id; on load record ids follow positions, so when the natural
       // order is not record id order (ids reused after deletes), ties are put in position order here
-      const order = await this.entryOrder(o, posOfRid, !ascending);
+      const order = await this.entryOrder(o, posOfRid, docOf, !ascending);
       if (!order) continue;
+      if (ascending && (o.pendingLength > 0 || o.entries.length !== order.length)) {
+        // hand the order back to the index (record ids in index order; ties are in record id order here)
+        const ordered: Entry[] = new Array(order.length);
+        for (let k = 0; k < order.length; k++) {
+          ordered[k] = rids[order[k]];
+          if ((k & 65535) === 65535) await this.tick();
+        }
+        o.index.adoptCaptured(o, ordered);
+      }
       const n = order.length;
       for (let part = 0, at = 0; at < n || part === 0; part++, at += ORDER_PART) {
         const slice = order.subarray(at, Math.min(n, at + ORDER_PART));
@@ -132,10 +143,23 @@ export class SnapshotWriter {
   }
 
   /** Positions (in the docs section) of the documents of the index's entries in index order; null if one is missing. */
-  private async entryOrder(o: CapturedIndexOrder, posOfRid: Int32Array, fixTies: boolean): Promise<Uint32Array | null> {
+  private async entryOrder(o: CapturedIndexOrder, posOfRid: Int32Array, docOf: DocOf, fixTies: boolean): Promise<Uint32Array | null> {
     const ix = o.index;
-    const cmp = (a: Entry, b: Entry) => ix.compareEntry(a, b);
-    const p = await sortSliced(o.pending.length === o.pendingLength ? o.pending : o.pending.slice(0, o.pendingLength), cmp, () => this.tick());
+    for (let k = 0; k < o.pendingLength; k++) {
+      const r = ridOf(o.pending[k]);
+      if (r >= posOfRid.length || posOfRid[r] < 0) return null;
+    }
+    const cmp = (a: Entry, b: Entry) => ix.compareEntry(a, b, docOf);
+    // keys read once per pending entry (bare record ids would read their documents at every comparison of the sort)
+    const keyed: Array<{ k: unknown[]; r: number; e: Entry }> = new Array(o.pendingLength);
+    for (let k = 0; k < o.pendingLength; k++) {
+      const e = o.pending[k];
+      keyed[k] = { k: ix.keyOf(e, docOf), r: ridOf(e), e };
+      if ((k & 4095) === 4095) await this.tick();
+    }
+    const sortedKeyed = await sortSliced(keyed, ix.compareKeyed, () => this.tick());
+    const p: Entry[] = new Array(sortedKeyed.length);
+    for (let k = 0; k < p.length; k++) p[k] = sortedKeyed[k].e;
     const a = o.entries;
     const out = new Uint32Array(a.length + p.length);
     let i = 0;
@@ -144,11 +168,12 @@ export class SnapshotWriter {
     let runStart = 0;
     for (let k = 0; k < out.length; k++) {
       const e = j >= p.length || (i < a.length && cmp(a[i], p[j]) <= 0) ? a[i++] : p[j++];
-      const pos = e.r < posOfRid.length ? posOfRid[e.r] : -1;
+      const r = ridOf(e);
+      const pos = r < posOfRid.length ? posOfRid[r] : -1;
       if (pos < 0) return null;
       out[k] = pos;
       if (fixTies) {
-        if (prev && ix.compareKeys(prev.k, e.k) !== 0) {
+        if (prev !== null && ix.compareWith(prev, e, docOf, false) !== 0) {
           if (k - runStart > 1) out.subarray(runStart, k).sort();
           runStart = k;
         }

@@ -247,6 +247,7 @@ export class Storage {
         }
       });
       if (!complete || left > 0 || good < size) throw new Error(`embedded engine: snapshot ${snap} is incomplete`);
+      apply({ o: 'loaded' });
       this.snapshotBytes = size;
     }
     const t1 = performance.now();
@@ -354,13 +355,25 @@ export class Storage {
 
   /**
    * Writes a snapshot of the state at this moment (the cut) and starts a new journal generation; serialisation runs
-   * in slices while commands go on. Concurrent calls share the running compaction.
+   * in slices while commands go on. A call while a compaction runs gets the next one, cut after that one ends (the
+   * running one's cut may be long before this call); calls meanwhile share that next one.
    */
   compact(): Promise<void> {
     if (!this.snapshotSource || this.fd < 0) return Promise.resolve();
-    this.compacting ??= this.runCompaction().finally(() => (this.compacting = null));
+    if (this.compacting) {
+      this.compactNext ??= this.compacting
+        .catch(() => {})
+        .then(() => {
+          this.compactNext = null;
+          return this.compact();
+        });
+      return this.compactNext;
+    }
+    this.compacting = this.runCompaction().finally(() => (this.compacting = null));
     return this.compacting;
   }
+
+  private compactNext: Promise<void> | null = null;
 
   private async runCompaction(): Promise<void> {
     const started = performance.now();

@@ -8,6 +8,7 @@ export interface ControlState {
   calls(): unknown[];
   messages(): unknown[];
   deliveries: WebhookDelivery[];
+  transfers?: () => unknown[];
 }
 
 export async function handleControl(req: IncomingMessage, path: string, res: ServerResponse, control: SandboxControl, state: ControlState) {
@@ -51,6 +52,7 @@ export async function handleControl(req: IncomingMessage, path: string, res: Ser
       calls: state.calls(),
       messages: state.messages(),
       deliveries: state.deliveries,
+      ...(state.transfers ? { transfers: state.transfers() } : {}),
       scenarios: ALL_SCENARIO_NAMES,
     });
   }

@@ -179,7 +179,7 @@ describe('telephony sandbox on its own', () => {
     assert.equal((await post('inbound', { from: '+1' })).status, 400);
     assert.equal((await post('nothing', {})).status, 404);
     const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as Record<string, unknown>;
-    assert.deepEqual(state, { calls: [], messages: [], deliveries: [], scenarios: [...SCENARIO_NAMES, 'busy', 'failed-to-connect', 'forwarded', 'booked', 'callback', 'not-interested', 'needs-info'] });
+    assert.deepEqual(state, { calls: [], messages: [], deliveries: [], transfers: [], scenarios: [...SCENARIO_NAMES, 'busy', 'failed-to-connect', 'forwarded', 'booked', 'callback', 'not-interested', 'needs-info'] });
     assert.throws(() => sandbox.control.nextCallScenario('lukewarm' as never), RangeError);
   });
 });

@@ -40,6 +40,7 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
     },
     nextSmsOutcome: (o) => twilio.nextSmsOutcome(o),
     deliveries: () => delivery.deliveries(),
+    transfers: () => vapi.transfers(),
     idle: () => delivery.idle(),
     optedOut: (accountSid, clinicNumber) => twilio.optedOut(accountSid, clinicNumber),
   };
@@ -69,7 +70,7 @@ export async function startTelephonySandbox(options: SandboxOptions = {}): Promi
       if (service === 'vapi') return vapi.handle(req, path.slice('/vapi'.length), res);
       if (service === 'twilio') return twilio.handle(req, path.slice('/twilio'.length), url.searchParams, res);
       if (path.startsWith('/__sandbox/')) {
-        return handleControl(req, path, res, control, { calls: vapi.callsSummary, messages: twilio.messagesJson, deliveries: delivery.records });
+        return handleControl(req, path, res, control, { calls: vapi.callsSummary, messages: twilio.messagesJson, deliveries: delivery.records, transfers: vapi.transfers });
       }
       if (RECORDING_PATH.test(path) && req.method === 'GET') return sendRecording(res);
       if (path === '/' || path === '/healthz') return send(res, 200, { ok: true, vapiBaseUrl, twilioBaseUrl });

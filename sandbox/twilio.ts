@@ -301,6 +301,31 @@ export function createTwilioFake({ delays, delivery }: { delays: SandboxDelays; 
       });
     }
     if (rest === '/Messages.json' && method === 'POST') return send(res, 201, messageJson(createMessage(acc, form)));
+    if (rest === '/Messages.json' && method === 'GET') {
+      // The message list (newest first) with Twilio's To, From and DateSent>/DateSent< filters: the product asks it
+      // whether a text it logged just before a crash was accepted.
+      const to = query.get('To');
+      const from = query.get('From');
+      const after = query.get('DateSent>') ? Date.parse(query.get('DateSent>')!) : null;
+      const before = query.get('DateSent<') ? Date.parse(query.get('DateSent<')!) : null;
+      const list = [...messages.values()]
+        .filter((msg) => msg.accountSid === acc.sid && (!to || msg.to === to) && (!from || msg.from === from))
+        .filter((msg) => (after === null || msg.createdAt.getTime() >= after) && (before === null || msg.createdAt.getTime() < before))
+        .reverse();
+      const pageSize = Math.min(1000, Number(query.get('PageSize') ?? 50) || 50);
+      const uri = `${TWILIO_API}/Accounts/${acc.sid}/Messages.json?PageSize=${pageSize}&Page=0`;
+      return send(res, 200, {
+        messages: list.slice(0, pageSize).map(messageJson),
+        end: Math.max(0, Math.min(list.length, pageSize) - 1),
+        first_page_uri: uri,
+        next_page_uri: null,
+        page: 0,
+        page_size: pageSize,
+        previous_page_uri: null,
+        start: 0,
+        uri,
+      });
+    }
     if ((r = /^\/Messages\/(SM[0-9a-f]{32})\.json$/.exec(rest)) && method === 'GET') {
       const msg = messages.get(r[1]!);
       if (!msg || msg.accountSid !== acc.sid) throw twilioError(404, 20404, `The requested resource ${path} was not found`);

@@ -1,6 +1,9 @@
 /** The sandbox's public shapes: options, the control surface and what it records. Re-exported by ./index.ts. */
 import type { TwilioKeyword } from './twilio-rules.js';
 import type { ScenarioName } from './scenarios.js';
+import type { SandboxTransfer } from './vapi.js';
+
+export type { SandboxTransfer } from './vapi.js';
 
 export interface SandboxDelays {
   /** queued -> ringing */
@@ -69,6 +72,8 @@ export interface SandboxControl {
   nextSmsOutcome(o: { status: 'undelivered' | 'failed'; errorCode: number }): void;
   /** Every webhook posted so far. */
   deliveries(): WebhookDelivery[];
+  /** Every transfer made by a call's transferCall tool: the destination and the caller id its phone showed. */
+  transfers(): SandboxTransfer[];
   /** Resolves when no call or SMS simulation is pending (all webhooks sent). */
   idle(): Promise<void>;
   /** Recipients who replied STOP to a clinic number (and have not replied START since). */

@@ -15,6 +15,17 @@ import type { TwilioFake } from './twilio.js';
 import type { SandboxDelays, SandboxLogger } from './types.js';
 import { defaultVariables, renderVariables } from './variables.js';
 
+/** What a connector does: its first message, then the transfer (Vapi leaves the call: assistant-forwarded-call). */
+const CONNECTOR_SCENARIO: Scenario = {
+  name: 'forwarded',
+  variant: 'connector',
+  answered: true,
+  forwards: true,
+  endedReason: 'assistant-forwarded-call',
+  turns: [{ role: 'bot', text: 'Connecting you now.' }],
+  summary: '',
+};
+
 export const vapiError = (status: number, message: string | string[]) =>
   new HttpError(status, {
     message,
@@ -45,7 +56,40 @@ export interface VapiFake {
   phoneNumbersSummary(): unknown[];
   /** Every call, briefly, for the control API's state. */
   callsSummary(): unknown[];
+  /** Every transfer a call made (transferCall tool): where to, and the caller id the destination saw. */
+  transfers(): SandboxTransfer[];
 }
+
+/** A transfer as the destination's phone sees it. */
+export interface SandboxTransfer {
+  callId: string;
+  /** The number Vapi had dialled (the call's customer). */
+  from: string;
+  to: string;
+  /** The number shown to the destination: the destination's callerId rendered, or the call's phone number (Vapi's default for outbound calls). */
+  callerId: string;
+  mode: string;
+  at: string;
+}
+
+/** A transferCall tool's number destination, as the call carries it (SDK TransferDestinationNumber). */
+interface NumberDestination extends Json {
+  type: 'number';
+  number: string;
+  callerId?: string;
+  message?: string;
+  transferPlan?: { mode?: string };
+}
+
+/** Vapi's default server messages (SDK AssistantOverrides.serverMessages): transfer-update is not among them. */
+const DEFAULT_SERVER_MESSAGES = ['conversation-update', 'end-of-call-report', 'function-call', 'hang', 'speech-update', 'status-update', 'tool-calls', 'transfer-destination-request', 'handoff-destination-request', 'user-interrupted', 'assistant.started'];
+
+const numberDestinations = (tools: unknown): NumberDestination[] =>
+  (Array.isArray(tools) ? tools : []).flatMap((t) =>
+    t && typeof t === 'object' && (t as Json).type === 'transferCall' && Array.isArray((t as Json).destinations)
+      ? ((t as Json).destinations as Json[]).filter((d): d is NumberDestination => d?.type === 'number' && typeof d.number === 'string')
+      : [],
+  );
 
 export function createVapiFake({
   delays,
@@ -64,6 +108,7 @@ export function createVapiFake({
   const assistants = new Map<string, Json & { id: string; orgId: string }>();
   const phoneNumbers = new Map<string, VapiPhoneNumber>();
   const calls = new Map<string, VapiCall>();
+  const transfers: SandboxTransfer[] = [];
   let forcedScenario: ScenarioName | null = null;
   let nextWithoutCall = false;
   const withoutCall = new Set<string>();
@@ -106,8 +151,25 @@ export function createVapiFake({
     await delivery.deliver('vapi', String(message.type), url, body, vapiWebhookHeaders(assistant));
   }
 
-  function simulateCall(call: VapiCall, scenario: Scenario) {
+  /**
+   * The transfer a call can make: a connector (the call's model override holds a transferCall tool, as for "Connect me")
+   * transfers right after its first message; otherwise the agent's tools (the assistant's model tools and the call's
+   * `tools:append`) are used when the conversation asks for a person (the forwarded scenario).
+   */
+  function transferOf(call: VapiCall, assistant: Json): { destination: NumberDestination; connector: boolean } | null {
+    const overrides = (call.assistantOverrides ?? {}) as Json;
+    const overrideModel = overrides.model as Json | undefined;
+    const connector = numberDestinations(overrideModel?.tools)[0];
+    if (connector) return { destination: connector, connector: true };
+    const model = overrideModel ?? (assistant.model as Json | undefined);
+    const agent = [...numberDestinations(model?.tools), ...numberDestinations(overrides['tools:append'])][0];
+    return agent ? { destination: agent, connector: false } : null;
+  }
+
+  function simulateCall(call: VapiCall, scenario: Scenario, transfer: { destination: NumberDestination; connector: boolean } | null) {
     const assistant: Json = assistants.get(call.assistantId) ?? {};
+    const overridden = (call.assistantOverrides ?? {}) as Json;
+    const serverMessages = (Array.isArray(overridden.serverMessages) ? overridden.serverMessages : Array.isArray(assistant.serverMessages) ? assistant.serverMessages : DEFAULT_SERVER_MESSAGES) as string[];
     const customerName = call.customer.name ?? null;
     // Vapi renders the assistant's texts with the call's variableValues over its default variables (now, date, customer.*).
     const overrides = (call.assistantOverrides ?? {}) as { variableValues?: Record<string, unknown>; firstMessage?: unknown };
@@ -139,11 +201,29 @@ export function createVapiFake({
         const startedAt = new Date();
         await setStatus('in-progress', { startedAt: startedAt.toISOString() });
         later(delays.talk, async () => {
-          if (scenario.forwards) await setStatus('forwarding');
+          if (scenario.forwards && transfer) await transferTo(transfer.destination);
+          else if (scenario.forwards) await setStatus('forwarding');
           await finish(startedAt, scenario.turns);
         });
       });
     });
+
+    /**
+     * The transferCall tool runs: the `forwarding` status with the destination (and the messages so far), then a
+     * transfer-update when the call asked for it (not a default server message). The destination's phone rings showing
+     * the callerId (rendered like the assistant's texts), or the call's own number when none is given.
+     */
+    async function transferTo(destination: NumberDestination) {
+      const phoneNumber = phoneNumbers.get(call.phoneNumberId);
+      const callerId = destination.callerId
+        ? renderVariables(destination.callerId, { ...scope, phoneNumber: { number: phoneNumber?.number ?? '' } })
+        : (phoneNumber?.number ?? '');
+      const { type: _t, ...rest } = destination;
+      const dest = { type: 'number', ...rest };
+      transfers.push({ callId: call.id, from: call.customer.number, to: destination.number, callerId, mode: destination.transferPlan?.mode ?? 'blind-transfer', at: new Date().toISOString() });
+      await setStatus('forwarding', { destination: dest });
+      if (serverMessages.includes('transfer-update')) await postVapi(call, { type: 'transfer-update', destination: dest });
+    }
 
     // The time a booked or callback conversation agrees on, said as "Thursday at 4:00 PM" and analysed as its ISO instant.
     const requested = scenario.analysis?.requested ? requestedInstant(scenario.analysis.requested, new Date()) : null;
@@ -324,7 +404,17 @@ export function createVapiFake({
       if (!customer?.number || !E164.test(customer.number)) {
         throw vapiError(400, ['customer.number must be a valid phone number in the E.164 format. Hot tip, you may be missing the country code (Eg. US: +1).']);
       }
-      const scenario = pickScenario(customer.number, forcedScenario);
+      const assistantJson: Json = assistants.get(assistantId) ?? {};
+      const probe = { assistantOverrides: body.assistantOverrides } as unknown as VapiCall;
+      const transfer = transferOf(probe, assistantJson);
+      // A connector call (Connect me) rings a staff member, who answers unless a failure ending is forced; it then says
+      // its first message and transfers.
+      const CALLER_ENDINGS: ScenarioName[] = ['no-answer', 'busy', 'failed-to-connect', 'voicemail'];
+      const scenario = transfer?.connector
+        ? forcedScenario && CALLER_ENDINGS.includes(forcedScenario)
+          ? pickScenario(customer.number, forcedScenario)
+          : CONNECTOR_SCENARIO
+        : pickScenario(customer.number, forcedScenario);
       forcedScenario = null;
       const call: VapiCall = {
         id: uuid(),
@@ -347,7 +437,7 @@ export function createVapiFake({
       if (nextWithoutCall) withoutCall.add(call.id);
       nextWithoutCall = false;
       log?.info({ callId: call.id, scenario: `${scenario.name}/${scenario.variant}` }, 'sandbox call queued');
-      simulateCall(call, scenario);
+      simulateCall(call, scenario, transfer);
       return send(res, 201, call);
     }
     if ((m = /^\/call\/([^/]+)$/.exec(path)) && method === 'GET') {
@@ -368,5 +458,6 @@ export function createVapiFake({
     deleteAssistant: (id) => assistants.delete(id),
     phoneNumbersSummary: () => [...phoneNumbers.values()].map((p) => ({ id: p.id, number: p.number, orgId: p.orgId })),
     callsSummary: () => [...calls.values()].map((c) => ({ id: c.id, status: c.status, customer: c.customer, endedReason: c.endedReason ?? null })),
+    transfers: () => transfers.map((t) => ({ ...t })),
   };
 }

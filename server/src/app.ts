@@ -8,6 +8,7 @@ import type { Logger } from './log.js';
 import { LeadChanges } from './leads/changes.js';
 import { requireUser } from './auth/middleware.js';
 import { embedTokenRoutes, sessionRoutes } from './auth/routes.js';
+import { RosterCallerPhones } from './calls/connect.js';
 import type { TokenService } from './auth/tokens.js';
 import { OrganizationRepository } from './orgs/repository.js';
 import { OrganizationCache } from './orgs/service.js';
@@ -29,10 +30,30 @@ import { AgentRepository, IntegrationRepository } from './settings/repository.js
 import { ProviderFactory, type TelephonyConfig } from './settings/providers.js';
 import { SettingsService } from './settings/service.js';
 import { settingsRoutes } from './settings/routes.js';
+import { originRoutes } from './orgs/routes.js';
 import type { Broadcaster } from './realtime/broadcaster.js';
 import type { LimitName, RateLimits } from './http/rate-limits.js';
 import { auth } from './auth/middleware.js';
 import type { Context, Next } from 'koa';
+import { TeamRepository } from './team/repository.js';
+import { TeamService } from './team/service.js';
+import { OwnerService } from './team/owners.js';
+import { teamRoutes } from './team/routes.js';
+import { PresenceService } from './presence/service.js';
+import { MemoryPresenceStore, type PresenceStore } from './presence/store.js';
+import { ClaimRepository } from './queue/repository.js';
+import { QueueService } from './queue/service.js';
+import { queueRoutes } from './queue/routes.js';
+import { CampaignRepository } from './campaigns/repository.js';
+import { CampaignNotifier } from './campaigns/notifier.js';
+import { TemplateService } from './campaigns/templates.js';
+import { CampaignService } from './campaigns/service.js';
+import { CampaignSettingsService } from './campaigns/settings.js';
+import { CampaignSender } from './campaigns/sender.js';
+import { Pacer } from './campaigns/pacer.js';
+import { campaignRoutes } from './campaigns/routes.js';
+import { openApiRoutes } from './http/openapi.js';
+import { Metrics, metricsRoutes } from './http/metrics.js';
 
 export interface AppDeps {
   db: Db;
@@ -48,6 +69,15 @@ export interface AppDeps {
   limits: RateLimits;
   /** Take client addresses from X-Forwarded-For (TRUST_PROXY). */
   trustProxy?: boolean;
+  /** Team features (issue 13): where presence lives (memory when absent), its TTL, and the queue's claim TTL. */
+  presenceStore?: PresenceStore;
+  presenceTtlMs?: number;
+  claimTtlMs?: number;
+  /** Campaign sending (server/src/campaigns/sender.ts): default rate, tick and claim lease. */
+  campaigns?: { ratePerSecond: number; tickMs: number; leaseMs: number };
+  /** Operator metrics (server/src/http/metrics.ts): GET /metrics answers only with this token. */
+  metrics?: Metrics;
+  metricsToken?: string;
 }
 
 export type Core = ReturnType<typeof createCore>;
@@ -56,10 +86,13 @@ export interface AppContext extends Core {
   app: Koa;
   /** Set when a graceful stop begins: /readyz answers 503 so a load balancer sends no new traffic. */
   draining: boolean;
+  /** The app's routers (public ones and the /v1 one), for the OpenAPI coverage test. */
+  routers: Router[];
+  metrics: Metrics;
 }
 
 /** Repositories and services, built once from the database: the rules live here, the app only routes to them. */
-export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'logger' | 'telephony'>) {
+export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'logger' | 'telephony' | 'presenceStore' | 'presenceTtlMs' | 'claimTtlMs' | 'campaigns'>) {
   const now = deps.now ?? (() => new Date());
   const { db, broadcaster, logger } = deps;
   const repos = {
@@ -74,17 +107,41 @@ export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'l
     integrations: new IntegrationRepository(db),
     followUps: new FollowUpRepository(db),
     deletion: new LeadDeletionRepository(db),
+    team: new TeamRepository(db),
+    claims: new ClaimRepository(db),
   };
   const orgCache = new OrganizationCache(repos.orgs);
   const providers = new ProviderFactory(deps.telephony, repos.integrations);
   const receipts = new WebhookReceipts(db);
   const changes = new LeadChanges({ contacts: repos.contacts, events: repos.events, broadcaster, logger, now });
   const followUps = new FollowUpService({ ...repos, changes, broadcaster, logger, now });
-  const leads = new LeadService({ ...repos, changes, followUpService: followUps, broadcaster, now });
-  const calls = new CallService({ ...repos, changes, followUpService: followUps, providers, receipts, broadcaster, logger, now });
+  const owners = new OwnerService({ ...repos, changes, logger, now });
+  const leads = new LeadService({ ...repos, changes, followUpService: followUps, owners, broadcaster, now });
+  const team = new TeamService({ ...repos, orgCache, now });
+  const presence = new PresenceService({
+    store: deps.presenceStore ?? new MemoryPresenceStore(),
+    broadcaster,
+    leadExists: async (orgId, leadId) => (await repos.contacts.findById(orgId, leadId)) !== null,
+    logger,
+    ttlMs: deps.presenceTtlMs ?? 30_000,
+    now: () => now().getTime(),
+  });
+  const queue = new QueueService({ ...repos, presence, now, claimTtlMs: deps.claimTtlMs });
+  const calls = new CallService({ ...repos, changes, followUpService: followUps, providers, receipts, callers: new RosterCallerPhones(db), broadcaster, logger, now });
   const sms = new SmsService({ ...repos, changes, providers, broadcaster, logger, now });
   const settings = new SettingsService({ ...repos, orgCache, providers, logger });
-  return { repos, orgCache, providers, changes, leads, followUps, calls, sms, settings, now };
+  const campaignConfig = deps.campaigns ?? { ratePerSecond: 1, tickMs: 100, leaseMs: 30_000 };
+  const campaignRepo = new CampaignRepository(db);
+  const campaignNotifier = new CampaignNotifier({ repo: campaignRepo, broadcaster, logger });
+  const templates = new TemplateService({ repo: campaignRepo, now });
+  const campaigns = new CampaignService({ ...repos, repo: campaignRepo, templates, notifier: campaignNotifier, logger, now, defaultRatePerSecond: campaignConfig.ratePerSecond });
+  const campaignSettings = new CampaignSettingsService({ orgs: repos.orgs, orgCache });
+  const campaignSender = new CampaignSender(
+    { repo: campaignRepo, pacer: new Pacer(db), contacts: repos.contacts, orgCache, integrations: repos.integrations, sms, notifier: campaignNotifier, logger, now },
+    { tickMs: campaignConfig.tickMs || 100, leaseMs: campaignConfig.leaseMs, maxInFlight: 64 },
+  );
+  sms.setCampaignHooks({ statusChanged: (doc) => campaigns.smsStatusChanged(doc), inbound: (orgId, leadId, kind) => campaigns.inbound(orgId, leadId, kind) });
+  return { repos, orgCache, providers, changes, leads, followUps, calls, sms, settings, team, owners, presence, queue, campaigns, templates, campaignSettings, campaignSender, campaignNotifier, now };
 }
 
 /**
@@ -95,11 +152,13 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
   const { repos, leads, orgCache, now } = core;
   const extraOrigins = deps.extraOrigins ?? [];
   const app = new Koa({ proxy: deps.trustProxy ?? false });
-  const context: AppContext = { ...core, app, draining: false };
+  const metrics = deps.metrics ?? new Metrics();
+  const context: AppContext = { ...core, app, draining: false, routers: [], metrics };
   app.silent = true;
 
   app.use(securityHeaders);
   app.use(requestLogging(deps.logger));
+  app.use(metrics.middleware());
   app.use(errorMiddleware(deps.logger));
   app.use(cors({ isKnownOrigin: async (origin) => extraOrigins.includes(origin) || (await repos.orgs.isAllowedOrigin(origin)) }));
   app.use(
@@ -138,6 +197,8 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
   });
   const publicRouters = [
     health,
+    openApiRoutes(),
+    metricsRoutes(metrics, deps.metricsToken),
     embedTokenRoutes({ orgRepo: repos.orgs, tokens: deps.tokens, limits: deps.limits }),
     vapiWebhookRoutes({ calls: core.calls, logger: deps.logger, now }),
     twilioWebhookRoutes({ sms: core.sms, providers: core.providers, logger: deps.logger }),
@@ -158,16 +219,25 @@ export function createApp(deps: AppDeps, core: Core = createCore(deps)): AppCont
   };
   v1.post('/leads/:id/calls', startLimit('callStartsPerClinic', 'callStartsPerUser'));
   v1.post('/leads/:id/sms', startLimit('textStartsPerClinic', 'textStartsPerUser'));
+  v1.post('/campaigns/:id/start', async (ctx, next) => {
+    await deps.limits.consume('campaignsPerClinic', auth(ctx).orgId);
+    await next();
+  });
   const privateRouters = [
-    sessionRoutes({ telephonyStatus: (orgId) => core.settings.telephonyStatus(orgId) }),
+    sessionRoutes({ telephonyStatus: (orgId) => core.settings.telephonyStatus(orgId), callModes: (orgId, user) => core.calls.callModes(orgId, user) }),
     leadRoutes(leads),
     followUpRoutes(core.followUps),
     callRoutes(core.calls),
     smsRoutes(core.sms),
+    campaignRoutes({ campaigns: core.campaigns, templates: core.templates, settings: core.campaignSettings }),
     settingsRoutes(core.settings),
+    originRoutes({ orgRepo: repos.orgs, orgCache }),
+    teamRoutes(core.team, core.owners),
+    queueRoutes(core.queue),
   ];
   for (const router of privateRouters) v1.use(router.routes(), router.allowedMethods());
   app.use(v1.routes()).use(v1.allowedMethods());
+  context.routers = [...publicRouters, v1];
 
   return context;
 }

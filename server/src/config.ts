@@ -54,7 +54,17 @@ const configSchema = z.object({
   VAPI_API_KEY: z.string().min(8).optional(),
   /** How often scheduled texts are sent and stale calls reconciled (ms); 0 turns the jobs off. */
   JOBS_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
+  /** How often campaign sending steps (ms): it keeps a number's pace, so it is short; 0 turns it off. */
+  CAMPAIGN_TICK_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Texts per second from a clinic number without a rate of its own (a long code: about 1; a clinic setting overrides). */
+  CAMPAIGN_RATE_PER_SECOND: z.coerce.number().min(0.1).max(10_000).default(1),
+  /** How long a sender's claim on a campaign recipient holds before another instance may take it over (ms). */
+  CAMPAIGN_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   TWILIO_BASE_URL: z.url().optional(),
+  /** How long a presence entry lives without a heartbeat (ms; the widget sends one every 10 s). */
+  PRESENCE_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** How long a call-queue claim holds without a renew (ms; the widget renews every 30 s). */
+  QUEUE_CLAIM_TTL_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** Several API instances share realtime events through Redis when set. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -62,6 +72,8 @@ const configSchema = z.object({
   CORS_EXTRA_ORIGINS: z.string().default(''),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (for per-address rate limits and logs). */
   TRUST_PROXY: booleanFlag.default(false),
+  /** GET /metrics (Prometheus) answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset: /metrics is a 404. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** Failed sign-ins (bad secret key or token) per client address, then 429 until the window ends. */
   RATE_LIMIT_AUTH_FAILURES_PER_IP: budget('30/15m'),
   /** Failed sign-ins per secret-key id (the part before the secret). */

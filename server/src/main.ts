@@ -12,7 +12,11 @@ import { createApp, createCore, type AppContext } from './app.js';
 import { TokenService } from './auth/tokens.js';
 import type { Broadcaster } from './realtime/broadcaster.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
+import { MemoryPresenceStore, RedisPresenceStore } from './presence/store.js';
+import { bindPresence } from './presence/socket.js';
 import { OrganizationCache } from './orgs/service.js';
+import { Jobs } from './jobs/index.js';
+import { instrumentJobs } from './http/metrics.js';
 import { OrganizationRepository } from './orgs/repository.js';
 import { KeyRing, parseEncryptionKey } from './telephony/crypto.js';
 import { startTelephonySandbox, type SandboxDelays, type TelephonySandbox } from '../../sandbox/index.js';
@@ -28,6 +32,8 @@ export interface RunningServer {
   sandbox: TelephonySandbox | null;
   config: Config;
   logger: Logger;
+  /** The background jobs (server/src/jobs): tests with jobsIntervalMs 0 call `runPeriodic()` themselves. */
+  jobs: Jobs;
   /**
    * Graceful stop: refuse new connections, let in-flight requests and the running job step finish (at most `graceMs`),
    * close realtime transports so widgets reconnect to another instance by themselves, then flush and close the database.
@@ -68,6 +74,8 @@ export interface StartOptions {
   sandboxDelays?: Partial<SandboxDelays>;
   /** How often scheduled texts are sent and stale calls reconciled; 0 turns the jobs off (tests drive them). */
   jobsIntervalMs?: number;
+  /** How often campaign sending steps; defaults to CAMPAIGN_TICK_MS when the jobs run, else off (tests drive it). */
+  campaignTickMs?: number;
   /**
    * Tests only: start the embedded engine with test commands (`configureFailPoint` with failCommand, as mongod's
    * enableTestCommands), e.g. `startTestServer({}, { embeddedEngine: { enableTestCommands: true } })`. Ignored with
@@ -81,7 +89,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   if (config.NODE_ENV === 'production' && !config.TOKEN_SECRET) throw new Error('TOKEN_SECRET must be set in production.');
-  const database = await connectDatabase(config, logger, options.clientOptions, options.embeddedEngine);
+  // With metrics on, the driver's command monitoring feeds the database latency histogram (an event per command).
+  const clientOptions = config.METRICS_TOKEN ? { monitorCommands: true, ...options.clientOptions } : options.clientOptions;
+  const database = await connectDatabase(config, logger, clientOptions, options.embeddedEngine);
   const tokens = new TokenService(config.TOKEN_SECRET ?? persistentSecret(config, 'token-secret'), config.TOKEN_TTL_SECONDS, options.now);
   const extraOrigins = config.CORS_EXTRA_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   const orgRepo = new OrganizationRepository(database.db);
@@ -122,11 +132,28 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sandbox: Boolean(sandbox),
     vapiTimeoutSeconds: config.VAPI_TIMEOUT_SECONDS,
   };
-  const core = createCore({ db: database.db, broadcaster, now: options.now, logger, telephony });
+  // Presence is shared through Redis keys when instances share a bus; one instance alone keeps it in memory.
+  const presenceStore = config.REDIS_URL
+    ? await RedisPresenceStore.connect(config.REDIS_URL, (err) => logger.error({ err: err.message }, 'redis error (presence)'))
+    : new MemoryPresenceStore();
+  const core = createCore({
+    db: database.db,
+    broadcaster,
+    now: options.now,
+    logger,
+    telephony,
+    presenceStore,
+    presenceTtlMs: config.PRESENCE_TTL_MS,
+    claimTtlMs: config.QUEUE_CLAIM_TTL_MS,
+    campaigns: { ratePerSecond: config.CAMPAIGN_RATE_PER_SECOND, tickMs: config.CAMPAIGN_TICK_MS, leaseMs: config.CAMPAIGN_LEASE_MS },
+  });
+  bindPresence(realtime.io, core.presence, { displayName: (orgId, user) => core.team.displayName(orgId, user), logger });
   const context = createApp(
-    { db: database.db, logger, tokens, broadcaster, now: options.now, extraOrigins, telephony, readiness: () => realtime.ready(), limits, trustProxy: config.TRUST_PROXY },
+    { db: database.db, logger, tokens, broadcaster, now: options.now, extraOrigins, telephony, readiness: () => realtime.ready(), limits, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN },
     core,
   );
+  context.metrics.countSockets(() => realtime.io.of('/').sockets.size);
+  if (config.METRICS_TOKEN) context.metrics.watchDatabase(database.client);
   // In-flight requests, so a graceful stop can wait for them; while draining, responses close their connection.
   let inFlight = 0;
   let draining = false;
@@ -145,30 +172,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     (filled) => filled > 0 && logger.info({ filled }, 'priority-view fields derived for earlier contacts'),
     (err: Error) => logger.warn({ err: err.message }, 'priority-view backfill failed; it runs again at the next start'),
   );
+  // Contacts from before search keys get theirs; until then search reads the clinic (leads/repository.ts searchIndex).
+  void core.repos.contacts.backfillSearchKeys().then(
+    (filled) => filled > 0 && logger.info({ filled }, 'search keys derived for earlier contacts'),
+    (err: Error) => logger.warn({ err: err.message }, 'search-key backfill failed; search reads whole clinics until the next start'),
+  );
+  // The one job mechanism (server/src/jobs): periodic jobs every JOBS_INTERVAL_MS, campaign sending every CAMPAIGN_TICK_MS.
+  // jobsIntervalMs 0 turns both off (tests drive them) unless campaignTickMs is given.
   const interval = options.jobsIntervalMs ?? config.JOBS_INTERVAL_MS;
-  const jobs = interval > 0 ? setInterval(() => void runJobs(), interval) : null;
-  jobs?.unref();
-  let running: Promise<void> | null = null;
-  async function runJobs() {
-    if (running) return;
-    running = (async () => {
-      try {
-        // Due follow-up reminders (follow-up:due), each claimed once across instances (server/src/leads/follow-ups.ts).
-        await context.followUps.remindDue();
-      } catch (err) {
-        logger.warn({ err: (err as Error).message }, 'follow-up reminders failed');
-      }
-      try {
-        await context.changes.flushTimelines();
-        await context.sms.sendDue();
-        await context.calls.reconcile();
-      } catch (err) {
-        logger.warn({ err: (err as Error).message }, 'background job failed');
-      }
-    })();
-    await running;
-    running = null;
-  }
+  const jobs = new Jobs(instrumentJobs(context, context.metrics), logger);
+  jobs.start({ intervalMs: interval, campaignTickMs: options.campaignTickMs ?? (interval > 0 ? config.CAMPAIGN_TICK_MS : 0) });
 
   logger.info({ url, database: database.embedded ? 'embedded' : 'mongodb', sandbox: Boolean(sandbox) }, 'Live Leads API listening');
   return {
@@ -181,10 +194,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sandbox,
     config,
     logger,
+    jobs,
     async close({ graceMs = 0 } = {}) {
       draining = true;
       context.draining = true;
-      if (jobs) clearInterval(jobs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (graceMs > 0 && inFlight > 0) {
@@ -192,12 +205,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         await Promise.race([new Promise<void>((resolve) => drained.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
         clearTimeout(timer);
       }
-      await running;
+      await jobs.stop();
       // Transports are closed, not the Socket.io sessions: a client sees "transport close" and reconnects (to another
       // instance behind the load balancer), where a server-side disconnect would tell it to stay away.
       realtime.dropTransports();
       server.closeAllConnections();
       await realtime.close();
+      await core.presence.stop();
       await closed;
       await sandbox?.close();
       await limits.close();

@@ -10,6 +10,8 @@
  * `lead-open` is cancelable too: preventing it stops the board from opening its own `lead-detail`.
  */
 import type { Call, FollowUp, Lead, LeadStatus, LostReason, SmsLog } from '../../core/contracts.js';
+import type { LeadQuery } from './api/client.js';
+import type { Campaign } from './api/campaigns.js';
 
 export interface ApiErrorInfo {
   status: number;
@@ -82,6 +84,13 @@ export interface LeadsEventMap {
   'follow-ups-change': { followUp: FollowUp; action: 'done' | 'snoozed' | 'deleted' };
   /** The detail refetched its lead after an action of its own (the board updates the card). */
   'lead-changed': { lead: Lead };
+  /**
+   * A bulk action from the selection bar (cancelable): `leadIds` the picked leads, or null for every lead matching
+   * `filter` (the board's filters). The board opens the campaign composer ('text') or the owner picker ('assign').
+   */
+  'selection-action': { action: 'text' | 'assign'; leadIds: string[] | null; filter: LeadQuery };
+  /** A campaign was started or scheduled from the campaign composer (the board opens the campaigns panel on it). */
+  'campaign-started': { campaign: Campaign };
 }
 
 export type LeadsEventName = keyof LeadsEventMap;
@@ -137,5 +146,7 @@ declare global {
     'lead-contact-change-request': LeadsEvent<'lead-contact-change-request'>;
     'lead-contact-change': LeadsEvent<'lead-contact-change'>;
     'lead-deleted': LeadsEvent<'lead-deleted'>;
+    'selection-action': LeadsEvent<'selection-action'>;
+    'campaign-started': LeadsEvent<'campaign-started'>;
   }
 }

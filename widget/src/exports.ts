@@ -6,8 +6,9 @@
 export { LeadsBoard } from './components/leads-board/leads-board.js';
 export { LeadCard } from './components/lead-card/lead-card.js';
 export { LeadsToaster } from './components/leads-toaster/leads-toaster.js';
-export { LeadDetail } from './components/lead-detail/lead-detail.js';
 export { ModalController } from './dialogs/modal.js';
+export { LeadSelection } from './leads/selection.js';
+export type { Campaign, CampaignAudience, CampaignCounts, CampaignInput, CampaignPreview, CampaignStatus, SmsTemplate } from './api/campaigns.js';
 
 export { LeadsApiClient, ApiError, newIdempotencyKey, CALL_SETUP_ERROR_CODES } from './api/client.js';
 export type { LeadsApiClientOptions, LeadQuery, StatusChange, TokenProvider, CallSetupErrorCode } from './api/client.js';

@@ -12,6 +12,8 @@ type LazyDialogs = {
   'lost-reason-dialog': import('./dialogs/lost-reason-dialog.js').LostReasonDialog;
   'follow-up-dialog': import('./dialogs/follow-up-dialog.js').FollowUpDialog;
   'contact-dialog': import('./dialogs/contact-dialog.js').ContactDialog;
+  'confirm-dialog': import('./dialogs/confirm-dialog.js').ConfirmDialog;
+  'owner-picker': import('./components/owner-picker/owner-picker.js').OwnerPicker;
 };
 
 /**

@@ -9,7 +9,6 @@
 import { LeadsBoard } from './components/leads-board/leads-board.js';
 import { LeadsToaster } from './components/leads-toaster/leads-toaster.js';
 import { LeadCard } from './components/lead-card/lead-card.js';
-import { LeadDetail } from './components/lead-detail/lead-detail.js';
 
 export function define(tag: string, ctor: CustomElementConstructor): void {
   if (!customElements.get(tag)) customElements.define(tag, ctor);
@@ -21,5 +20,5 @@ define('leads-board', LeadsBoard);
 define('leads-toaster', LeadsToaster);
 // call-error-guide and the small dialogs register themselves on first use (lazy.ts).
 define('lead-card', LeadCard);
-define('lead-detail', LeadDetail);
-// sms-composer: define.ts (npm) registers it here; the script-tag build on first use (lazy.ts).
+// sms-composer and lead-detail: define.ts (npm) registers them here; the script-tag build on first use (lazy.ts: the
+// board loads it when a lead is opened, and the detail upgrades with the properties the board set).

@@ -108,6 +108,19 @@ export function requireUser(deps: {
   };
 }
 
+/**
+ * Routes only the host CRM's backend may call, with the clinic's secret key (requireUser authenticated an `sk_` bearer
+ * as that key): an embed token, even an admin's, is refused with 403 SECRET_KEY_REQUIRED and `what` in the message.
+ */
+export function requireSecretKey(what: string) {
+  return async (ctx: Context, next: Next) => {
+    if (!bearerToken(ctx.get('Authorization'))?.startsWith('sk_')) {
+      throw new AppError(403, 'SECRET_KEY_REQUIRED', `${what} is changed by your server with the clinic's secret key (Authorization: Bearer sk_live_...), not from the board.`);
+    }
+    await next();
+  };
+}
+
 export async function requireAdmin(ctx: Context, next: Next) {
   if (ctx.state.auth?.user.role !== 'admin') throw forbidden('Only an admin of this clinic can do this.');
   await next();

@@ -13,6 +13,8 @@ export const embedTokenBody = z
       id: z.string().trim().min(1, 'the host user id is required').max(200),
       name: z.string().trim().min(1, 'the user name is required').max(200),
       role: z.enum(['agent', 'admin']),
+      /** The user's own phone: "Connect me" calls ring it first (when the team roster has none for this user). */
+      phone: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'phone is E.164, for example +12125550123').optional(),
     }),
     ttlSeconds: z.number().int().min(60, 'at least 60 seconds').max(86400, 'at most 24 hours').optional(),
   })
@@ -34,7 +36,11 @@ export function embedTokenRoutes(deps: { orgRepo: OrganizationRepository; tokens
 }
 
 /** GET /v1/session: who the widget is signed in as, and whether calling and texting are set up. */
-export function sessionRoutes(deps: { telephonyStatus: (orgId: string) => Promise<SessionInfo['telephony']> }): Router {
+export function sessionRoutes(deps: {
+  telephonyStatus: (orgId: string) => Promise<SessionInfo['telephony']>;
+  /** The call modes this user may use (server/src/calls/connect.ts). */
+  callModes?: (orgId: string, user: SessionInfo['user']) => Promise<NonNullable<SessionInfo['callModes']>>;
+}): Router {
   const router = new Router();
   router.get('/session', async (ctx) => {
     const { org, user } = auth(ctx);
@@ -42,6 +48,7 @@ export function sessionRoutes(deps: { telephonyStatus: (orgId: string) => Promis
       user,
       org: { id: org.id, name: org.name, timezone: org.timezone, quietHours: org.settings.quietHours },
       telephony: await deps.telephonyStatus(org.id),
+      callModes: deps.callModes ? await deps.callModes(org.id, user) : ['agent'],
     };
     ctx.body = reply;
   });

@@ -1,7 +1,8 @@
 import { ObjectId, type Db, type Filter } from 'mongodb';
-import type { Call, CallIntent, CallMessage, CallOutcome, CallStatus } from '../../../core/contracts.js';
+import type { Call, CallIntent, CallMessage, CallMode, CallOutcome, CallStatus } from '../../../core/contracts.js';
 import { COLLECTIONS } from '../db/indexes.js';
 import { iso, toObjectId } from '../db/plain.js';
+import { firstLeg, toCallLeg, type CallLegDoc } from './legs.js';
 
 export interface CallDoc {
   _id: ObjectId;
@@ -32,6 +33,9 @@ export interface CallDoc {
   requestedAt?: Date | null;
   /** Vapi's `analysis.successEvaluation` (PassFail rubric: "true" / "false"), kept as sent. */
   successEvaluation?: string | null;
+  /** Call modes (issue 13, ./legs.ts): absent on calls placed before them ('agent', no legs). */
+  mode?: CallMode;
+  legs?: CallLegDoc[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -66,6 +70,8 @@ export function toCall(d: CallRecord, opts: { full?: boolean } = {}): Call {
     outcome: d.outcome ?? null,
     intent: d.intent ?? null,
     requestedAt: iso(d.requestedAt ?? null),
+    mode: d.mode ?? 'agent',
+    legs: (d.legs ?? []).map(toCallLeg),
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -86,7 +92,7 @@ export class CallRepository {
 
   async insert(
     orgId: string,
-    call: Pick<CallDoc, 'contactId' | 'createdBy' | 'scoreBefore'> & { webhookSecretEnc?: string | null },
+    call: Pick<CallDoc, 'contactId' | 'createdBy' | 'scoreBefore'> & { webhookSecretEnc?: string | null; mode?: CallMode },
     now = new Date(),
   ): Promise<CallRecord> {
     const doc: CallDoc = {
@@ -108,6 +114,8 @@ export class CallRepository {
       createdBy: call.createdBy,
       error: null,
       webhookSecretEnc: call.webhookSecretEnc ?? null,
+      mode: call.mode ?? 'agent',
+      legs: [firstLeg(call.mode ?? 'agent')],
       createdAt: now,
       updatedAt: now,
     };

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { CallRecord } from './repository.js';
 import { z } from 'zod';
+import { CALL_MODES } from '../../../core/contracts.js';
 import { auth } from '../auth/middleware.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { validate } from '../http/validate.js';
@@ -10,13 +11,16 @@ import { parseVapiWebhook, VapiPayloadError, type VapiWebhookEvent } from '../te
 import type { CallService } from './service.js';
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'must be an id') });
+/** POST /v1/leads/:id/calls: the call mode (./connect.ts); no body is today's AI agent call. */
+export const startBody = z.object({ mode: z.enum(CALL_MODES, { message: 'mode is "agent" (AI agent calls) or "connect" (Connect me)' }).optional() });
 
 export function callRoutes(calls: CallService): Router {
   const router = new Router();
   router.post('/leads/:id/calls', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'lead id');
+    const { mode } = validate(startBody, ctx.request.body ?? {}, 'call request');
     ctx.status = 202;
-    ctx.body = { call: await calls.start(auth(ctx), id) };
+    ctx.body = { call: await calls.start(auth(ctx), id, { mode }) };
   });
   router.get('/calls/:id', async (ctx) => {
     const { id } = validate(idParams, ctx.params, 'call id');

@@ -1,5 +1,5 @@
 import { syncLeadAppointments } from '../leads/appointments.js';
-import type { Call, CallIntent, CallOutcome, CallStatus, Lead } from '../../../core/contracts.js';
+import type { Call, CallIntent, CallMode, CallOutcome, CallStatus, EmbedUser, Lead } from '../../../core/contracts.js';
 import { canTransition, STATUS_LABELS, statusAfterTouch, TERMINAL } from '../../../core/workflow.js';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../../../core/quiet-hours.js';
 import { formatDue, type FollowUpService } from '../leads/follow-ups.js';
@@ -23,16 +23,15 @@ import {
   callOutcomeOf,
   describeEndedReason,
   toCallStatus,
-  verifyVapiRequest,
-  webhookSecretHash,
-  type HeaderBag,
-  type VapiCallContext,
   type VapiCallSnapshot,
   type VapiWebhookEvent,
 } from '../telephony/vapi-webhook.js';
 import { agentVariableValues } from '../settings/agent-variables.js';
 import { ACTIVE_CALL_STATUSES, toCall, type CallFields, type CallRecord, type CallRepository } from './repository.js';
 import type { WebhookReceipts } from './receipts.js';
+import { applyConnectEnd, callerPhoneMissing, callModesFor, connectOverrides, frontDeskTool, type CallerPhones } from './connect.js';
+import { VapiWebhookAuth } from './webhook-auth.js';
+import { firstLeg, legsOnEnd, legsOnStatus, legsOnTransfer, transferRole } from './legs.js';
 
 const RANK: Record<CallStatus, number> = { queued: 0, ringing: 1, 'in-progress': 2, ended: 3, failed: 3 };
 const SYSTEM_ACTOR = { id: 'system:ai-agent', name: 'AI agent' };
@@ -51,20 +50,19 @@ export interface CallServiceDeps {
   orgs: OrganizationRepository;
   providers: ProviderFactory;
   receipts: WebhookReceipts;
+  /** The caller's own phone, for Connect-me calls (./connect.ts). */
+  callers: CallerPhones;
   broadcaster: Broadcaster;
   logger: Logger;
   now: () => Date;
 }
 
-function headerValue(headers: HeaderBag, name: string): string | undefined {
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined;
-  const v = (headers as Record<string, string | string[] | undefined>)[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 /** Outbound AI-agent calls: placing them through Vapi, following them through webhooks, and scoring what the lead said. */
 export class CallService {
-  constructor(private readonly deps: CallServiceDeps) {}
+  private readonly auth: VapiWebhookAuth;
+  constructor(private readonly deps: CallServiceDeps) {
+    this.auth = new VapiWebhookAuth(deps);
+  }
 
   async get(orgId: string, id: string): Promise<Call> {
     const doc = await this.deps.calls.findById(orgId, id);
@@ -77,8 +75,9 @@ export class CallService {
    * lead (one active call at a time), writes the call record, and places the call. A provider failure ends the record as
    * failed with the reason, so nothing stays queued.
    */
-  async start(actor: Actor, leadId: string): Promise<Call> {
+  async start(actor: Actor, leadId: string, opts: { mode?: CallMode } = {}): Promise<Call> {
     const { orgId } = actor;
+    const mode = opts.mode ?? 'agent';
     const lead = await this.deps.contacts.findById(orgId, leadId);
     if (!lead) throw notFound('This lead');
     const agent = await this.deps.agents.outbound(orgId);
@@ -99,6 +98,9 @@ export class CallService {
     if (lead.consent && lead.consent.calls === false) {
       throw unprocessable('NO_CALL_CONSENT', `${lead.name} has not agreed to automated calls. Call them yourself or ask for consent first.`);
     }
+    // Connect me rings the caller's own phone first: without one, nothing is written and nothing dialled.
+    const callerPhone = mode === 'connect' ? await this.deps.callers.phoneOf(orgId, actor.user) : null;
+    if (mode === 'connect' && !callerPhone) throw callerPhoneMissing();
     const vapi = await this.deps.providers.vapi(orgId);
     if (!vapi) throw unprocessable('OUTBOUND_AGENT_NOT_CONFIGURED', 'Connect Vapi and set up the outbound AI agent: Settings > AI agent.');
 
@@ -113,7 +115,7 @@ export class CallService {
     const now = this.deps.now();
     const record = await this.deps.calls.insert(
       orgId,
-      { contactId: leadId, createdBy: actor.user.id, scoreBefore: lead.leadScore, webhookSecretEnc: agent.webhookSecretEnc },
+      { contactId: leadId, createdBy: actor.user.id, scoreBefore: lead.leadScore, webhookSecretEnc: agent.webhookSecretEnc, mode },
       now,
     );
     const callId = record.id;
@@ -124,7 +126,8 @@ export class CallService {
         leadId,
         async (current) => {
           await busy(current.activeCallId);
-          return { set: { activeCallId: callId, lastAttemptAt: now }, events: [{ type: 'call', to: 'queued', detail: 'Call started' }] };
+          const detail = mode === 'connect' ? `Call started: connecting ${actor.user.name} by phone` : 'Call started';
+          return { set: { activeCallId: callId, lastAttemptAt: now }, events: [{ type: 'call', to: 'queued', detail }] };
         },
         { actor: actorRef(actor) },
       );
@@ -136,13 +139,20 @@ export class CallService {
 
     let placed: Awaited<ReturnType<typeof placeCall>>;
     try {
+      const frontDesk = actor.org.settings.frontDeskNumber ?? null;
       placed = await placeCall(vapi, {
         assistantId: agent.vapiAssistantId,
         phoneNumberId: twilio.vapiPhoneNumberId,
-        customer: { number: lead.phone, name: lead.name },
+        // Connect me: Vapi's customer is the caller's own phone; the lead is the transfer's destination.
+        customer: callerPhone ? { number: callerPhone, name: actor.user.name } : { number: lead.phone, name: lead.name },
         orgId,
         callId,
         variableValues: agentVariableValues({ leadName: lead.name, services: lead.services, clinicName: actor.org.name, clinicPhone: twilio.phoneNumber }),
+        ...(callerPhone
+          ? connectOverrides({ leadName: lead.name, leadPhone: lead.phone, clinicPhone: twilio.phoneNumber })
+          : frontDesk
+            ? { appendTools: [frontDeskTool(frontDesk, twilio.phoneNumber)] }
+            : {}),
       });
     } catch (err) {
       const reason =
@@ -173,99 +183,59 @@ export class CallService {
     return call;
   }
 
-  /** The record a webhook speaks of: by Vapi's id, or by our own id in the metadata when the webhook beat placeCall's reply. */
-  async recordFor(event: { vapiCallId: string; metadata: Record<string, unknown> }): Promise<CallRecord | null> {
-    const byVapi = await this.deps.calls.findByVapiId(event.vapiCallId);
-    if (byVapi) return byVapi;
-    const { orgId, callId } = event.metadata;
-    if (typeof orgId !== 'string' || typeof callId !== 'string') return null;
-    const doc = await this.deps.calls.findById(orgId, callId);
-    return doc && (doc.vapiCallId === null || doc.vapiCallId === event.vapiCallId) ? doc : null;
+  /** How this user may call: Connect me only with a phone of theirs on file (GET /v1/session `callModes`). */
+  callModes(orgId: string, user: EmbedUser): Promise<CallMode[]> {
+    return callModesFor(this.deps.callers, orgId, user);
   }
 
-  /**
-   * Authenticates a Vapi webhook and finds its call record. A message naming a call is checked against the secret that
-   * call was placed under and the agent's current one (so a rotation never strands calls in flight); a message without
-   * a call object is authenticated by the secret alone (which names the organisation) and attributed to the active call
-   * of the lead with the customer's number. Null when it cannot be authenticated; `record` null when authenticated but
-   * no call of ours matches.
-   */
-  async authenticateWebhook(input: {
-    rawBody: string;
-    headers: HeaderBag;
-    vapiCallId: string | null;
-    metadata: Record<string, unknown>;
-    context: VapiCallContext | null;
-    kind: VapiWebhookEvent['kind'];
-  }): Promise<{ orgId: string; record: CallRecord | null; method: string } | { failed: string }> {
-    const nowMs = this.deps.now().getTime();
-    const verify = (secrets: string[]) => {
-      let reason = 'missing_credentials';
-      for (const secret of secrets) {
-        const v = verifyVapiRequest({ rawBody: input.rawBody, headers: input.headers, secret, nowMs });
-        if (v.ok) return { ok: true as const, method: v.method };
-        reason = v.reason;
-      }
-      return { ok: false as const, reason };
-    };
-    const record = input.vapiCallId ? await this.recordFor({ vapiCallId: input.vapiCallId, metadata: input.metadata }) : null;
-    if (record) {
-      const v = verify(await this.webhookSecrets(record));
-      return v.ok ? { orgId: record.orgId, record, method: v.method } : { failed: v.reason };
-    }
-    // No call of ours by id: the secret itself names the organisation.
-    const presented = headerValue(input.headers, 'x-vapi-secret') ?? headerValue(input.headers, 'authorization')?.replace(/^bearer\s+/i, '');
-    if (!presented) return { failed: input.vapiCallId ? 'unknown_call' : 'missing_credentials' };
-    const agent = await this.deps.agents.byWebhookSecretHash(webhookSecretHash(presented));
-    if (!agent) return { failed: input.vapiCallId ? 'unknown_call' : 'bad_secret' };
-    const v = verify([this.deps.providers.decrypt(agent.orgId, agent.webhookSecretEnc)]);
-    if (!v.ok) return { failed: v.reason };
-    if (input.vapiCallId) return { orgId: agent.orgId, record: null, method: v.method };
-    return { orgId: agent.orgId, record: await this.callForContext(agent.orgId, input.context, input.kind), method: v.method };
+  /** The record a webhook speaks of (./webhook-auth.ts). */
+  recordFor(event: { vapiCallId: string; metadata: Record<string, unknown> }): Promise<CallRecord | null> {
+    return this.auth.recordFor(event);
+  }
+
+  /** Authenticates a Vapi webhook and finds its call record (./webhook-auth.ts). */
+  authenticateWebhook(input: Parameters<VapiWebhookAuth['authenticate']>[0]): ReturnType<VapiWebhookAuth['authenticate']> {
+    return this.auth.authenticate(input);
   }
 
   /** The current webhook secret of an organisation's agent (tests and tools that sign webhooks as Vapi would). */
-  async webhookSecret(orgId: string): Promise<string | null> {
-    const agent = await this.deps.agents.outbound(orgId);
-    return agent ? this.deps.providers.decrypt(orgId, agent.webhookSecretEnc) : null;
-  }
-
-  /** The secrets a call's webhooks may be signed with: the one it was placed under, then the agent's current one. */
-  private async webhookSecrets(record: CallRecord): Promise<string[]> {
-    const out: string[] = [];
-    if (record.webhookSecretEnc) out.push(this.deps.providers.decrypt(record.orgId, record.webhookSecretEnc));
-    const agent = await this.deps.agents.outbound(record.orgId);
-    if (agent) {
-      const current = this.deps.providers.decrypt(record.orgId, agent.webhookSecretEnc);
-      if (!out.includes(current)) out.push(current);
-    }
-    return out;
-  }
-
-  /**
-   * The call a message without a call object speaks of: the lead with the customer's number, then its active call for a
-   * status update, or its latest call of the last hours for an end-of-call report (which follows the "ended" status; the
-   * receipts keep it applied once).
-   */
-  private async callForContext(orgId: string, context: VapiCallContext | null, kind: VapiWebhookEvent['kind']): Promise<CallRecord | null> {
-    if (!context?.customerNumber || kind === 'ignored') return null;
-    const lead = await this.deps.contacts.findByPhone(orgId, context.customerNumber);
-    if (!lead) return null;
-    if (kind === 'status') return this.deps.calls.activeForLead(orgId, lead.id);
-    const latest = await this.deps.calls.latestForLead(orgId, lead.id);
-    return latest && this.deps.now().getTime() - latest.createdAt.getTime() < 3 * 3600_000 ? latest : null;
+  webhookSecret(orgId: string): Promise<string | null> {
+    return this.auth.webhookSecret(orgId);
   }
 
   /** Applies a verified webhook event to its call record, once. */
   async applyWebhook(record: CallRecord, event: Exclude<VapiWebhookEvent, { kind: 'ignored' }>): Promise<{ duplicate: boolean }> {
     const callKey = event.vapiCallId ?? record.vapiCallId ?? record.id;
-    const key = event.kind === 'status' ? `${callKey}:status:${event.status}` : `${callKey}:end`;
-    const outcome = await this.deps.receipts.once('vapi', key, async () => {
-      if (!record.vapiCallId && event.vapiCallId) await this.deps.calls.update(record.orgId, record.id, { vapiCallId: event.vapiCallId });
-      if (event.kind === 'status') await this.applyStatus(record, toCallStatus(event.status), event.endedReason);
-      else await this.applyEnd(record, event);
-    });
-    return { duplicate: outcome.duplicate };
+    if (!record.vapiCallId && event.vapiCallId) {
+      await this.deps.calls.update(record.orgId, record.id, { vapiCallId: event.vapiCallId });
+      record = { ...record, vapiCallId: event.vapiCallId };
+    }
+    let duplicate = true;
+    if (event.kind !== 'transfer') {
+      const key = event.kind === 'status' ? `${callKey}:status:${event.status}` : `${callKey}:end`;
+      const outcome = await this.deps.receipts.once('vapi', key, async () => {
+        if (event.kind === 'status') await this.applyStatus(record, toCallStatus(event.status), event.endedReason);
+        else await this.applyEnd(record, event);
+      });
+      duplicate = outcome.duplicate;
+    }
+    // A transfer is told twice (transfer-update, and the `forwarding` status with its destination): one leg, once.
+    if (event.kind === 'transfer' || (event.kind === 'status' && event.transferTo)) {
+      const outcome = await this.deps.receipts.once('vapi', `${callKey}:transfer`, () => this.applyTransfer(record));
+      if (event.kind === 'transfer') duplicate = outcome.duplicate;
+    }
+    return { duplicate };
+  }
+
+  /** The call is handed to another number: the lead (Connect me) or the front desk (AI agent calls) joins as a leg. */
+  private async applyTransfer(record: CallRecord): Promise<void> {
+    const fresh = await this.deps.calls.findById(record.orgId, record.id);
+    if (!fresh) return;
+    const mode = fresh.mode ?? 'agent';
+    const legs = legsOnTransfer(fresh.legs ?? [firstLeg(mode)], transferRole(mode), this.deps.now());
+    if (!legs) return;
+    const updated = await this.deps.calls.update(record.orgId, record.id, { legs, ...(fresh.status !== 'in-progress' ? { status: 'in-progress' } : {}) }, ACTIVE_CALL_STATUSES);
+    if (updated) this.deps.broadcaster.publish(record.orgId, 'call:updated', { call: toCall(updated) });
   }
 
   private async applyStatus(record: CallRecord, status: CallStatus, endedReason: string | null): Promise<void> {
@@ -286,6 +256,8 @@ export class CallService {
     }
     const set: CallFields = { status };
     if (status === 'in-progress') set.startedAt = now;
+    const legs = legsOnStatus(record.legs ?? [], status, now);
+    if (legs) set.legs = legs;
     const updated = await this.deps.calls.update(record.orgId, record.id, set, from);
     if (updated) this.deps.broadcaster.publish(record.orgId, 'call:updated', { call: toCall(updated) });
   }
@@ -300,7 +272,8 @@ export class CallService {
   ): Promise<CallRecord | null> {
     const now = this.deps.now();
     const outcome: Partial<CallFields> = set.status === 'failed' ? { outcome: 'failed', intent: null, requestedAt: null } : {};
-    const updated = await this.deps.calls.update(orgId, record.id, { endedAt: now, ...outcome, ...set }, from);
+    const legs = record.legs ? { legs: legsOnEnd(record.legs, { failed: set.status === 'failed', endedAt: now, connectedAt: record.startedAt }) } : {};
+    const updated = await this.deps.calls.update(orgId, record.id, { endedAt: now, ...outcome, ...legs, ...set }, from);
     if (!updated) return null;
     this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
     const callId = record.id;
@@ -324,6 +297,9 @@ export class CallService {
    */
   private async applyEnd(record: CallRecord, end: Omit<VapiCallSnapshot, 'status' | 'vapiCallId'>): Promise<void> {
     const { orgId } = record;
+    if (record.mode === 'connect') {
+      return applyConnectEnd({ calls: this.deps.calls, broadcaster: this.deps.broadcaster, now: this.deps.now, leadChange: (o, l, p) => this.leadChange(o, l, p) }, record, end);
+    }
     const now = this.deps.now();
     const org = await this.deps.orgs.findById(orgId);
     const zone = isTimeZone(org?.timezone) ? org!.timezone : DEFAULT_TIME_ZONE;
@@ -359,11 +335,12 @@ export class CallService {
       intent,
       requestedAt: requestedAt ? new Date(requestedAt) : null,
       successEvaluation: end.analysis?.successEvaluation ?? null,
+      ...(record.legs ? { legs: legsOnEnd(record.legs, { failed, endedAt, connectedAt: end.startedAt ? new Date(end.startedAt) : record.startedAt }) } : {}),
     });
     if (updated) this.deps.broadcaster.publish(orgId, 'call:updated', { call: toCall(updated) });
 
     const detail = {
-      answered: `Call answered${end.durationSec ? ` (${end.durationSec}s)` : ''}`,
+      answered: `Call answered${end.durationSec ? ` (${end.durationSec}s)` : ''}${record.legs?.some((l) => l.role === 'front_desk') ? '; transferred to the front desk' : ''}`,
       voicemail: 'Voicemail',
       no_answer: 'No answer',
       busy: 'Busy',

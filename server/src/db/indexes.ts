@@ -15,6 +15,12 @@ export const COLLECTIONS = {
   webhookReceipts: 'webhook_receipts',
   followUps: 'follow_ups',
   deletedLeads: 'deleted_leads',
+  teams: 'teams',
+  queueClaims: 'queue_claims',
+  smsTemplates: 'sms_templates',
+  campaigns: 'campaigns',
+  campaignRecipients: 'campaign_recipients',
+  campaignPacers: 'campaign_pacers',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -51,6 +57,14 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { name: 'view_call_today', key: { orgId: 1, callTodayFrom: 1 } },
     { name: 'view_this_week', key: { orgId: 1, thisWeekFrom: 1 } },
     { name: 'view_nurture', key: { orgId: 1, nurtureFrom: 1 } },
+    // Search (core/search.ts): one key narrows the clinic to the candidates, in board order, so a page stops early.
+    { name: 'board_search', key: { orgId: 1, searchKeys: 1, ...BOARD_ORDER } },
+    // owner=me|none|<id> (issue 13): the owner's board in the default order, and each priority view's count per owner.
+    // With another sort the sort's own board_* index is walked and the owner filtered inside the bounded scan.
+    { name: 'board_owner', key: { orgId: 1, ownerId: 1, ...BOARD_ORDER } },
+    { name: 'owner_call_today', key: { orgId: 1, ownerId: 1, callTodayFrom: 1 } },
+    { name: 'owner_this_week', key: { orgId: 1, ownerId: 1, thisWeekFrom: 1 } },
+    { name: 'owner_nurture', key: { orgId: 1, ownerId: 1, nurtureFrom: 1 } },
   ],
   calls: [
     { name: 'vapiCallId', key: { vapiCallId: 1 }, unique: true, partialFilterExpression: { vapiCallId: { $type: 'string' } } },
@@ -63,6 +77,8 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { name: 'org_idempotencyKey', key: { orgId: 1, idempotencyKey: 1 }, unique: true, partialFilterExpression: { idempotencyKey: { $type: 'string' } } },
     { name: 'org_contact_created', key: { orgId: 1, contactId: 1, createdAt: -1 } },
     { name: 'scheduled_due', key: { status: 1, scheduledFor: 1 } },
+    // A campaign's frequency cap: the clinic's outbound texts of the last hours (server/src/campaigns/audience.ts).
+    { name: 'org_direction_created', key: { orgId: 1, direction: 1, createdAt: -1 } },
   ],
   appointments: [
     { name: 'org_contact_scheduled', key: { orgId: 1, contactId: 1, scheduledAt: 1 } },
@@ -92,6 +108,28 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { name: 'org_externalId', key: { orgId: 1, externalId: 1 } },
     { name: 'org_phone', key: { orgId: 1, phone: 1 } },
   ],
+  // One roster document per clinic (server/src/team): replaced whole by PUT /v1/team, with the round-robin turn counter.
+  teams: [{ name: 'orgId', key: { orgId: 1 }, unique: true }],
+  // Call-queue claims (server/src/queue): one holder per lead at a time (the unique key), live until expiresAt.
+  queue_claims: [
+    { name: 'org_lead', key: { orgId: 1, leadId: 1 }, unique: true },
+    { name: 'org_expires', key: { orgId: 1, expiresAt: 1 } },
+  ],
+  // SMS campaigns (server/src/campaigns): templates per clinic; campaigns by clinic and, for the sender, by status.
+  sms_templates: [{ name: 'org_created', key: { orgId: 1, createdAt: 1 } }],
+  campaigns: [
+    { name: 'org_created', key: { orgId: 1, createdAt: -1 } },
+    { name: 'status_sendAt', key: { status: 1, sendAt: 1 } },
+  ],
+  // One recipient per lead per campaign; the sender claims by status and due time; replies find a lead's recent texts.
+  campaign_recipients: [
+    { name: 'campaign_contact', key: { campaignId: 1, contactId: 1 }, unique: true },
+    { name: 'campaign_status_due', key: { campaignId: 1, status: 1, nextAttemptAt: 1 } },
+    { name: 'campaign_id', key: { campaignId: 1, _id: 1 } },
+    { name: 'org_contact_sent', key: { orgId: 1, contactId: 1, sentAt: -1 } },
+  ],
+  // Send pacing: one document per clinic number (server/src/campaigns/pacer.ts).
+  campaign_pacers: [{ name: 'key', key: { key: 1 }, unique: true }],
 };
 
 /** Creates every declared index; run at start-up (idempotent). */

@@ -4,6 +4,7 @@ import { BOARD_ORDER, SORT_ORDERS, type BoardSort } from '../../../core/board.js
 import { tierOf, tierScoreRange } from '../../../core/tiers.js';
 import { localDayBounds } from '../../../core/clinic-time.js';
 import { revisitLostBefore, viewEntries, type AppointmentFilter, type TextSentiment, type ViewName } from '../../../core/views.js';
+import { searchKeysOf, searchLookup } from '../../../core/search.js';
 import { COLLECTIONS, MAINTENANCE_SCAN } from '../db/indexes.js';
 import { iso, toObjectId, uniqueWrite } from '../db/plain.js';
 import type { LeadEventDoc } from './timeline-repository.js';
@@ -19,6 +20,8 @@ export interface ContactDoc {
   nameLower: string;
   phone: string;
   phoneDigits: string;
+  /** core/search.ts keys of nameLower and phoneDigits (index board_search); absent on contacts from before them. */
+  searchKeys?: string[];
   phoneValid: boolean;
   email: string | null;
   services: string[];
@@ -108,6 +111,24 @@ export function viewFieldsOf(doc: Partial<ContactDoc> & Pick<ContactDoc, 'leadSc
   return { callTodayFrom: date(e.callTodayFrom), thisWeekFrom: date(e.thisWeekFrom), nurtureFrom: date(e.nurtureFrom) };
 }
 
+/** The derived fields of a whole contact written directly (demo seed, benches): view entries and search keys. */
+export function derivedFieldsOf(doc: Partial<ContactDoc> & Pick<ContactDoc, 'leadScore' | 'leadStatus' | 'nameLower' | 'phoneDigits'>) {
+  return { ...viewFieldsOf(doc), searchKeys: searchKeysOf(doc.nameLower, doc.phoneDigits) };
+}
+
+/** The fields search keys are derived from: a write that sets one re-derives `searchKeys`. */
+const SEARCH_INPUT_FIELDS = ['nameLower', 'phoneDigits'] as const;
+
+/** Everything derived that a write of `set` over `base` stores with it: the view entries and the search keys. */
+export function derivedSet(base: ContactDoc | null, set: ContactSet, now: Date): ContactSet {
+  const out = derivedViewSet(base, set, now);
+  if (!base || SEARCH_INPUT_FIELDS.some((k) => k in set)) {
+    const merged = { ...(base ?? {}), ...set } as ContactDoc;
+    out.searchKeys = searchKeysOf(merged.nameLower, merged.phoneDigits);
+  }
+  return out;
+}
+
 /** The view fields to store when `set` is written over `base`: the derived entries, and `warmedAt` on a Cold -> Warm rise. */
 export function derivedViewSet(base: ContactDoc | null, set: ContactSet, now: Date): ContactSet {
   const merged = { ...(base ?? {}), ...set } as ContactDoc;
@@ -117,7 +138,6 @@ export function derivedViewSet(base: ContactDoc | null, set: ContactSet, now: Da
 }
 
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 export interface BoardFilter {
   tier?: Tier;
@@ -126,6 +146,20 @@ export interface BoardFilter {
   view?: ViewName;
   appointment?: AppointmentFilter;
   lostReason?: LostReason;
+  /** The owner filter resolved by `ownerCondition`: a user id, or null for unowned leads. */
+  owner?: OwnerCondition;
+}
+
+/** `owner=` resolved for the signed-in user: me -> their id, none -> unowned (null), anything else a roster user id. */
+export interface OwnerCondition {
+  id: string | null;
+}
+
+export function ownerCondition(owner: string | undefined, meId: string): OwnerCondition | undefined {
+  if (owner === undefined) return undefined;
+  if (owner === 'me') return { id: meId };
+  if (owner === 'none') return { id: null };
+  return { id: owner };
 }
 
 /** What a filter that depends on the time needs: the instant of the request and the clinic's time zone. */
@@ -135,27 +169,34 @@ export interface BoardClock {
 }
 
 /**
- * The board's filter. Search is one box: text that looks like a phone number (digits and phone punctuation only)
- * matches the phone digits anywhere, whatever the formatting typed; anything else matches the name anywhere, case-
- * insensitively. The input only ever becomes an escaped literal inside a regex: no operator or regex injection.
+ * Whether every stored contact carries `searchKeys`: false from the start of a process until its start-up backfill
+ * has run (contacts written before search keys existed), meanwhile search reads the clinic as it used to, so an
+ * upgrade never hides a lead from search. Contacts written by this code always carry their keys.
+ */
+export const searchIndex = { ready: false };
+
+/**
+ * The board's filter. Search is one box (the rule is core/search.ts): text that looks like a phone number (digits and
+ * phone punctuation only) matches the phone digits anywhere, whatever the formatting typed; anything else matches the
+ * name, case-insensitively. The input only ever becomes an escaped literal inside a regex: no operator or regex injection.
  */
 export function boardFilter(orgId: string, f: BoardFilter, clock?: BoardClock): Filter<ContactDoc> {
   const filter: Filter<ContactDoc> = { orgId };
   if (f.status) filter.leadStatus = f.status;
   if (f.tier) filter.leadScore = tierScoreRange(f.tier);
   if (f.lostReason) filter.lostReason = f.lostReason;
+  // null also matches leads written before owners existed (no ownerId field): index board_owner and owner_*.
+  if (f.owner) filter.ownerId = f.owner.id;
   if (f.view || f.appointment) {
     if (!clock) throw new Error('a view or appointment filter needs the clock');
     Object.assign(filter, viewFilter(f, clock));
   }
-  const q = f.q?.trim();
-  if (q) {
-    const digits = q.replace(/\D/g, '');
-    if (digits.length > 0 && /^[\d\s()+\-.]+$/.test(q)) {
-      filter.phoneDigits = { $regex: escapeRegex(digits) };
-    } else {
-      filter.nameLower = { $regex: escapeRegex(q.toLowerCase().replace(/\s+/g, ' ')) };
-    }
+  const search = f.q ? searchLookup(f.q) : null;
+  if (search) {
+    // core/search.ts: one key every match carries narrows the clinic through index board_search (once the stored
+    // contacts all have keys, see backfillSearchKeys); the exact condition is checked on those candidates only.
+    if (search.key && searchIndex.ready) filter.searchKeys = search.key;
+    filter[search.field] = { $regex: search.pattern };
   }
   return filter;
 }
@@ -238,6 +279,9 @@ export type ContactSet = Partial<Omit<ContactDoc, '_id' | 'orgId' | 'version'>>;
 
 export type NewContact = Omit<ContactDoc, '_id' | 'orgId' | 'createdAt' | 'updatedAt' | 'version'>;
 
+/** Stored fields no lead reply shows (toLead): left in the database, so a page or an export neither sends nor decodes them. */
+const NOT_ON_THE_BOARD = { searchKeys: 0, timelineOutbox: 0 } as const;
+
 export class ContactRepository {
   readonly col;
   constructor(db: Db) {
@@ -253,7 +297,7 @@ export class ContactRepository {
   ): Promise<{ items: Lead[]; total: number }> {
     const filter = boardFilter(orgId, f, clock);
     const [docs, total] = await Promise.all([
-      this.col.find(filter).sort(sortOf(f.sort)).skip((page - 1) * pageSize).limit(pageSize).toArray(),
+      this.col.find(filter, { projection: NOT_ON_THE_BOARD }).sort(sortOf(f.sort)).skip((page - 1) * pageSize).limit(pageSize).toArray(),
       this.col.countDocuments(filter),
     ]);
     return { items: docs.map(toLead), total };
@@ -266,7 +310,7 @@ export class ContactRepository {
 
   /** A cursor over the whole filtered board in the chosen order, for streaming exports. */
   exportCursor(orgId: string, f: BoardFilter & { sort?: BoardSort }, clock?: BoardClock): FindCursor<ContactDoc> {
-    return this.col.find(boardFilter(orgId, f, clock)).sort(sortOf(f.sort)).batchSize(500);
+    return this.col.find(boardFilter(orgId, f, clock), { projection: NOT_ON_THE_BOARD }).sort(sortOf(f.sort)).batchSize(500);
   }
 
   /** The stored document (for the service's per-field rules), or null. */
@@ -309,7 +353,7 @@ export class ContactRepository {
   }
 
   async insert(orgId: string, input: NewContact, now = new Date()): Promise<Lead> {
-    const doc: ContactDoc = { _id: new ObjectId(), orgId, ...input, ...derivedViewSet(null, input, now), createdAt: now, updatedAt: now, version: 1 };
+    const doc: ContactDoc = { _id: new ObjectId(), orgId, ...input, ...derivedSet(null, input, now), createdAt: now, updatedAt: now, version: 1 };
     if (doc.externalId === undefined) delete doc.externalId;
     await uniqueWrite(COLLECTIONS.contacts, () => this.col.insertOne(doc));
     return toLead(doc);
@@ -332,6 +376,25 @@ export class ContactRepository {
       );
       filled += res.modifiedCount;
     }
+    return filled;
+  }
+
+  /**
+   * Gives contacts written before search keys existed their keys (core/search.ts), then marks search as index-served
+   * for this process (`searchIndex.ready`). Idempotent: it only touches contacts without keys; a lead renamed in
+   * between keeps the keys its rename wrote. Returns how many it filled.
+   */
+  async backfillSearchKeys(): Promise<number> {
+    let filled = 0;
+    const missing = this.col.find({ searchKeys: { $exists: false } }, { comment: MAINTENANCE_SCAN, projection: { _id: 1, orgId: 1, nameLower: 1, phoneDigits: 1 } });
+    for await (const doc of missing) {
+      const res = await this.col.updateOne(
+        { _id: doc._id, orgId: doc.orgId, searchKeys: { $exists: false }, nameLower: doc.nameLower, phoneDigits: doc.phoneDigits },
+        { $set: { searchKeys: searchKeysOf(doc.nameLower ?? '', doc.phoneDigits ?? '') } },
+      );
+      filled += res.modifiedCount;
+    }
+    searchIndex.ready = true;
     return filled;
   }
 
@@ -374,12 +437,12 @@ export class ContactRepository {
     if (change.expect?.version !== undefined) filter.version = change.expect.version;
     if (change.expect && 'activeCallId' in change.expect) filter.activeCallId = change.expect.activeCallId ?? null;
     let set: ContactSet = { ...change.set };
-    if (VIEW_INPUT_FIELDS.some((k) => k in set)) {
+    if (VIEW_INPUT_FIELDS.some((k) => k in set) || SEARCH_INPUT_FIELDS.some((k) => k in set)) {
       // The view entries are derived from the whole lead: read the version this write replaces and write only over it.
       const base = await this.col.findOne({ _id, orgId });
       if (!base || (change.expect?.version !== undefined && base.version !== change.expect.version)) return null;
       filter.version = base.version;
-      set = { ...set, ...derivedViewSet(base, set, now) };
+      set = { ...set, ...derivedSet(base, set, now) };
     }
     const doc = await uniqueWrite(COLLECTIONS.contacts, () =>
       this.col.findOneAndUpdate(
@@ -425,9 +488,10 @@ export class ContactRepository {
         const existing = await this.col.findOne(filter);
         if (existing) {
           const { set, keptFields } = withoutNewerBoardEdits(existing, row.set, row.hostUpdatedAt);
+          const keys = SEARCH_INPUT_FIELDS.some((k) => k in set) ? { searchKeys: derivedSet(existing, set, now).searchKeys } : {};
           const doc = await this.col.findOneAndUpdate(
             { _id: existing._id, orgId, version: existing.version },
-            { $set: { ...set, updatedAt: now }, $inc: { version: 1 } },
+            { $set: { ...set, ...keys, updatedAt: now }, $inc: { version: 1 } },
             { returnDocument: 'after' },
           );
           if (!doc) continue; // changed in between: read it again
@@ -442,7 +506,7 @@ export class ContactRepository {
           done = true;
           break;
         }
-        const setOnInsert: Partial<ContactDoc> = { ...row.insert, ...derivedViewSet(null, row.insert, now), createdAt: now };
+        const setOnInsert: Partial<ContactDoc> = { ...row.insert, ...derivedSet(null, row.insert, now), createdAt: now };
         for (const key of Object.keys(row.set)) delete (setOnInsert as Record<string, unknown>)[key];
         if (setOnInsert.externalId === undefined) delete setOnInsert.externalId;
         const result = await this.col.findOneAndUpdate(

@@ -8,7 +8,7 @@ import { normalisePhone, phoneProblem } from './phone.js';
 import { DuplicateKeyError } from '../db/plain.js';
 import type { ChangeEvent, ChangeResult, LeadChanges } from './changes.js';
 import { DETAIL_LIMITS, type BoardSort } from '../../../core/board.js';
-import { EDITABLE_CONTACT_FIELDS, type BoardClock, type BoardFilter, type ContactRepository, type ContactSet, type EditableContactField, type NewContact } from './repository.js';
+import { EDITABLE_CONTACT_FIELDS, ownerCondition, type BoardClock, type BoardFilter, type ContactRepository, type ContactSet, type EditableContactField, type NewContact } from './repository.js';
 import type { AppointmentRepository, LeadEventRepository, NoteRepository } from './timeline-repository.js';
 import type { BulkLeadInput, ContactEdit, LeadInput, LeadPatchBody, ListQuery, ViewsQuery } from './schema.js';
 import { allowedTransitions, canTransition, LOST_REASON_LABELS, LOST_REASONS, revertRight, STATUS_LABELS } from '../../../core/workflow.js';
@@ -20,6 +20,8 @@ import { phoneProblemMessage } from '../../../core/phone.js';
 import type { FollowUpService } from './follow-ups.js';
 import type { FollowUpRepository } from './follow-up-repository.js';
 import type { LeadDeletionRepository } from './deletion-repository.js';
+import type { TeamRepository } from '../team/repository.js';
+import { ownerChange, resolveOwner, type OwnerService, type OwnerTarget } from '../team/owners.js';
 
 export interface LeadServiceDeps {
   changes: LeadChanges;
@@ -33,6 +35,9 @@ export interface LeadServiceDeps {
   deletion: LeadDeletionRepository;
   broadcaster: Broadcaster;
   now: () => Date;
+  /** The roster (owner names) and round-robin of new leads (issue 13, server/src/team). */
+  team: TeamRepository;
+  owners?: OwnerService;
 }
 
 /** The clinic's zone for its calendar days (views, appointment today, follow-up times). */
@@ -64,18 +69,19 @@ export class LeadService {
 
   /** A page of the board: filters (tier, status, q, appointment, lostReason), a view, a sort (core/board.ts, core/views.ts). */
   async list(actor: Actor, q: ListQuery): Promise<LeadPage> {
-    const { items, total } = await this.deps.contacts.page(actor.orgId, q, q.page, q.pageSize, this.clock(actor));
+    const { items, total } = await this.deps.contacts.page(actor.orgId, { ...q, owner: ownerCondition(q.owner, actor.user.id) }, q.page, q.pageSize, this.clock(actor));
     return { items, page: q.page, pageSize: q.pageSize, total, totalPages: Math.max(1, Math.ceil(total / q.pageSize)) };
   }
 
-  exportCursor(actor: Actor, filter: BoardFilter & { sort?: BoardSort }) {
-    return this.deps.contacts.exportCursor(actor.orgId, filter, this.clock(actor));
+  exportCursor(actor: Actor, filter: Omit<BoardFilter, 'owner'> & { sort?: BoardSort; owner?: string }) {
+    return this.deps.contacts.exportCursor(actor.orgId, { ...filter, owner: ownerCondition(filter.owner, actor.user.id) }, this.clock(actor));
   }
 
   /** GET /v1/views: each priority view's count under the other filters, at one instant. */
   async viewCounts(actor: Actor, q: ViewsQuery): Promise<ViewCounts> {
     const clock = this.clock(actor);
-    const counts = await Promise.all(VIEWS.map((view) => this.deps.contacts.count(actor.orgId, { ...q, view }, clock)));
+    const owner = ownerCondition(q.owner, actor.user.id);
+    const counts = await Promise.all(VIEWS.map((view) => this.deps.contacts.count(actor.orgId, { ...q, owner, view }, clock)));
     return { views: VIEWS.map((view, i) => ({ view, label: VIEW_LABELS[view], count: counts[i]! })), at: clock.now.toISOString() };
   }
 
@@ -150,7 +156,7 @@ export class LeadService {
     }
     await this.deps.events.add(actor.orgId, { contactId: lead.id, type: 'created', from: null, to: lead.leadStatus, actor: actorRef(actor), detail: null, at: this.deps.now() });
     this.deps.broadcaster.publish(actor.orgId, 'lead:updated', { lead });
-    return lead;
+    return this.deps.owners ? (await this.deps.owners.roundRobin(actor.org, [lead]))[0]! : lead;
   }
 
   /**
@@ -185,6 +191,12 @@ export class LeadService {
       : (key: { externalId: string } | { phone: string }) => deletion.isDeleted(actor.orgId, key);
     const result = await this.deps.contacts.upsertMany(actor.orgId, rows, this.deps.now(), { isDeleted });
     for (const lead of result.items) this.deps.broadcaster.publish(actor.orgId, 'lead:updated', { lead });
+    // New leads (version 1: created by this upsert) get owners in turn when the clinic uses round-robin.
+    if (this.deps.owners) {
+      const created = result.items.filter((l) => l.version === 1);
+      const owned = new Map((await this.deps.owners.roundRobin(actor.org, created)).map((l) => [l.id, l]));
+      result.items = result.items.map((l) => owned.get(l.id) ?? l);
+    }
     return result;
   }
 
@@ -215,7 +227,7 @@ export class LeadService {
 
   /**
    * PATCH /v1/leads/:id by a person: a status change (checked against the workflow; Lost needs a reason, and may
-   * schedule the revisit follow-up), a contact edit, or both, in one version-checked write through the one lead-change
+   * schedule the revisit follow-up), a contact edit, an owner (ownerId), or several, in one version-checked write through the one lead-change
    * path. A stale expected status or version gets 409 with the current lead, and nothing is written.
    */
   async patch(actor: Actor, id: string, body: LeadPatchBody): Promise<Lead> {
@@ -236,6 +248,7 @@ export class LeadService {
       }
     }
     const contact = body.contact ? this.contactSet(actor.org, body.contact) : null;
+    const owner: OwnerTarget | undefined = body.ownerId !== undefined ? await resolveOwner(this.deps.team, actor.orgId, body.ownerId) : undefined;
     const duplicate = () =>
       conflict('DUPLICATE_EXTERNAL_ID', `Another lead already has the CRM id "${body.contact?.externalId}".`, { field: 'contact.externalId' });
     if (body.contact?.externalId) {
@@ -280,6 +293,13 @@ export class LeadService {
               set.contactEditedAt = editedAt;
               const phone = changed.includes('phone') ? ` (phone ${current.phone} → ${contact.set.phone})` : '';
               events.push({ type: 'contact_edited', detail: `Changed ${changed.map((f) => CONTACT_FIELD_LABELS[f]).join(', ')}${phone}` });
+            }
+          }
+          if (owner !== undefined) {
+            const change = ownerChange(current, owner, actorRef(actor));
+            if (change) {
+              Object.assign(set, change.set);
+              events.push(...(change.events ?? []));
             }
           }
           if (Object.keys(set).length === 0) return null;

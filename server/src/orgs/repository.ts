@@ -2,6 +2,8 @@ import { ObjectId, type Db } from 'mongodb';
 import { COLLECTIONS } from '../db/indexes.js';
 import { toObjectId } from '../db/plain.js';
 import type { KeywordSettingsInput } from '../scoring/keywords.js';
+import type { AssignmentSetting } from '../../../core/team.js';
+import type { CampaignSettings } from '../../../core/campaigns.js';
 
 export interface StoredSecretKey {
   keyId: string;
@@ -16,6 +18,12 @@ export interface OrganizationSettings {
   defaultCountry: string;
   /** The clinic's own keyword lists (validated by keywordSettingsSchema when saved); null = the defaults. */
   keywords: Partial<KeywordSettingsInput> | null;
+  /** Where the AI agent transfers a lead who asks for a person (E.164, server/src/settings); absent or null = none. */
+  frontDeskNumber?: string | null;
+  /** Owners of new leads (issue 13, server/src/team): round-robin over the roster, or none (absent = none). */
+  assignment?: AssignmentSetting;
+  /** SMS campaigns and the opt-out line (server/src/campaigns/settings.ts); missing = the defaults. */
+  campaigns?: Partial<CampaignSettings>;
 }
 
 export interface Organization {

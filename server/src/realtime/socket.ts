@@ -50,7 +50,8 @@ export interface Realtime {
 
 /**
  * Socket.io on the API's HTTP server. The handshake carries the same embed token as REST calls; a socket joins its
- * organisation's room and nothing else, and nothing a client sends is acted on. With a Redis URL, the Redis adapter
+ * organisation's room and nothing else; the only events a client sends that are acted on are presence's (bound by
+ * server/src/presence/socket.ts, validated there). With a Redis URL, the Redis adapter
  * carries every room broadcast to the other instances.
  */
 export async function attachRealtime(httpServer: HttpServer, options: RealtimeOptions): Promise<Realtime> {
@@ -119,7 +120,7 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
       Math.max(0, socket.data.expiresAt.getTime() - now().getTime()),
     );
     socket.once('disconnect', () => clearTimeout(expiry));
-    // Clients send nothing the server acts on: any event from them is ignored (no room changes, no relays).
+    // Apart from presence:set/clear (server/src/presence), any event from clients is ignored (no room changes, no relays).
     socket.onAny(() => undefined);
   });
 

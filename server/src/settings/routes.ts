@@ -36,6 +36,13 @@ export function settingsRoutes(settings: SettingsService): Router {
     ctx.body = { connected: true };
   });
 
+  router.get('/settings/front-desk', async (ctx) => {
+    ctx.body = { frontDesk: await settings.frontDesk(auth(ctx).orgId) };
+  });
+  router.put('/settings/front-desk', requireAdmin, async (ctx) => {
+    ctx.body = { frontDesk: await settings.saveFrontDesk(auth(ctx).orgId, ctx.request.body) };
+  });
+
   router.get('/settings/keywords', async (ctx) => {
     ctx.body = { keywords: await settings.keywords(auth(ctx).orgId) };
   });

@@ -17,6 +17,7 @@ import type { ProviderFactory } from './providers.js';
 import type { AgentRepository, IntegrationRepository } from './repository.js';
 import type { OutboundAgentBody, TwilioImportBody } from './schema.js';
 import { validate } from '../http/validate.js';
+import { frontDesk, saveFrontDesk, type FrontDeskView } from './front-desk.js';
 
 export interface OutboundAgentView {
   configured: boolean;
@@ -206,6 +207,14 @@ export class SettingsService {
 
   async connectVapi(orgId: string, apiKey: string): Promise<void> {
     await this.deps.integrations.saveVapi(orgId, encryptSecret(apiKey, this.deps.providers.config.encryptionKey, orgId));
+  }
+
+  frontDesk(orgId: string): Promise<FrontDeskView> {
+    return frontDesk(this.deps.orgs, orgId);
+  }
+
+  saveFrontDesk(orgId: string, input: unknown): Promise<FrontDeskView> {
+    return saveFrontDesk(this.deps, orgId, input);
   }
 
   async keywords(orgId: string): Promise<KeywordSettings> {

@@ -77,6 +77,11 @@ export class SmsRepository {
     return _id ? toRecordOrNull(await this.col.findOne({ _id, orgId })) : null;
   }
 
+  /** Whether Twilio ever accepted a text from the clinic to this lead (the first one carries the opt-out line). */
+  async hasAcceptedOutbound(orgId: string, contactId: string): Promise<boolean> {
+    return (await this.col.findOne({ orgId, contactId, direction: 'outbound', twilioSid: { $exists: true } }, { projection: { _id: 1 } })) !== null;
+  }
+
   async bySid(twilioSid: string): Promise<SmsRecord | null> {
     return toRecordOrNull(await this.col.findOne({ twilioSid }));
   }

@@ -11,8 +11,8 @@ import type { ProviderFactory } from '../settings/providers.js';
 import type { SmsService } from './service.js';
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'must be a lead id') });
-const smsBody = z.object({ body: z.string().min(1, 'the message is empty').max(1600, 'at most 1,600 characters') }).strict();
-const idempotencyKey = z
+export const smsBody = z.object({ body: z.string().min(1, 'the message is empty').max(1600, 'at most 1,600 characters') }).strict();
+export const idempotencyKey = z
   .string({ error: 'send an Idempotency-Key header (a new random value per message, reused when retrying it)' })
   .regex(/^[A-Za-z0-9_.:-]{8,200}$/, 'the Idempotency-Key must be 8-200 letters, digits, or _ . : -');
 
@@ -28,8 +28,8 @@ export function smsRoutes(sms: SmsService): Router {
   return router;
 }
 
-const statusForm = z.object({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }).loose();
-const inboundForm = z.object({ MessageSid: z.string().min(1), From: z.string().min(1), To: z.string().min(1), Body: z.string().default('') }).loose();
+export const statusForm = z.object({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }).loose();
+export const inboundForm = z.object({ MessageSid: z.string().min(1), From: z.string().min(1), To: z.string().min(1), Body: z.string().default('') }).loose();
 
 const queryValue = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
 

@@ -21,8 +21,15 @@ import { statusesBefore, toSms, type SmsRecord, type SmsRepository } from './rep
 import type { SmsStatus } from '../../../core/contracts.js';
 import { classifyInbound, optOutSourceLabel, TWILIO_UNSUBSCRIBED_CODE, type OptOutSource } from '../../../core/opt-out.js';
 import { sendZone } from '../../../core/quiet-hours.js';
+import { campaignSettingsOf } from '../campaigns/settings.js';
 
 const SYSTEM = { id: 'system:sms', name: 'SMS' };
+
+/** What campaigns learn from the SMS service (set once at start-up by app.ts). */
+export interface SmsCampaignHooks {
+  statusChanged(sms: SmsRecord): Promise<void>;
+  inbound(orgId: string, leadId: string, kind: string): Promise<void>;
+}
 
 /** Message text kept on the timeline: the first 300 characters. */
 const excerpt = (body: string) => (body.length > 300 ? `${body.slice(0, 299)}…` : body);
@@ -55,15 +62,27 @@ const TWILIO_STATUS: Record<string, SmsStatus | undefined> = {
 
 /** Texting leads through Twilio: idempotent sends, quiet hours, delivery statuses, inbound replies and opt-outs. */
 export class SmsService {
+  private hooks: SmsCampaignHooks | null = null;
   constructor(private readonly deps: SmsServiceDeps) {}
+
+  /** Campaigns follow their texts' delivery statuses and the replies (server/src/campaigns). */
+  setCampaignHooks(hooks: SmsCampaignHooks): void {
+    this.hooks = hooks;
+  }
+
+  private notify(what: string, run: (hooks: SmsCampaignHooks) => Promise<void>): Promise<void> {
+    if (!this.hooks) return Promise.resolve();
+    return run(this.hooks).catch((err: Error) => this.deps.logger.error({ err: err.message }, `campaign ${what} not recorded`));
+  }
 
   /**
    * Sends (or schedules) one text. The message is logged before it is sent, under the caller's Idempotency-Key: a replay
    * returns the first result and sends nothing.
    */
-  async send(actor: Actor, leadId: string, body: string, idempotencyKey: string): Promise<SmsSendReply> {
+  async send(actor: Actor, leadId: string, body: string, idempotencyKey: string, campaign?: { id: string; name: string }, keyIsNew = false): Promise<SmsSendReply> {
     const { orgId } = actor;
-    const replay = await this.deps.sms.byIdempotencyKey(orgId, idempotencyKey);
+    // keyIsNew: the caller has just looked the key up (a campaign); the unique index still catches a race.
+    const replay = keyIsNew ? null : await this.deps.sms.byIdempotencyKey(orgId, idempotencyKey);
     if (replay) return this.replayOf(replay, leadId, body);
     const lead = await this.deps.contacts.findById(orgId, leadId);
     if (!lead) throw notFound('This lead');
@@ -74,12 +93,15 @@ export class SmsService {
     }
     if (lead.smsOptOut) throw unprocessable('SMS_OPTED_OUT', `${lead.name} replied STOP and does not want texts. They can text START to opt back in.`);
     if (lead.consent && lead.consent.sms === false) throw unprocessable('NO_SMS_CONSENT', `${lead.name} has not agreed to receive texts.`);
-    const count = countSegments(body);
+    const org = await this.deps.orgs.findById(orgId);
+    // The first text a lead ever gets from the clinic (accepted by Twilio) carries the clinic's opt-out line.
+    const line = campaignSettingsOf(org).optOutLine;
+    const text = line.enabled && !(await this.deps.sms.hasAcceptedOutbound(orgId, leadId)) ? `${body}\n${line.text}` : body;
+    const count = countSegments(text);
     if (body.trim().length === 0 || count.characters > MAX_SMS_CHARACTERS) {
-      throw unprocessable('INVALID_SMS_BODY', `A text must be 1 to ${MAX_SMS_CHARACTERS} characters (this one has ${count.characters}).`);
+      throw unprocessable('INVALID_SMS_BODY', `A text must be 1 to ${MAX_SMS_CHARACTERS} characters (this one has ${count.characters}${text !== body ? ', the opt-out line of a first text included' : ''}).`);
     }
     const now = this.deps.now();
-    const org = await this.deps.orgs.findById(orgId);
     const timeZone = sendZone(lead.timezone, org?.timezone).zone;
     const window = org?.settings.quietHours ?? DEFAULT_SEND_WINDOW;
     const scheduledFor = nextAllowedSendTime(now, timeZone, window);
@@ -93,7 +115,7 @@ export class SmsService {
           direction: 'outbound',
           to: lead.phone,
           from: twilio.phoneNumber,
-          body,
+          body: text,
           segments: count.segments,
           encoding: count.encoding,
           status: scheduledFor ? 'scheduled' : 'queued',
@@ -120,7 +142,7 @@ export class SmsService {
         from: null,
         to: scheduledFor ? 'scheduled' : 'queued',
         actor: actorRef(actor),
-        detail: excerpt(body),
+        detail: campaign ? `Campaign ${campaign.name} text sent by ${actor.user.name}: ${excerpt(body)}` : excerpt(body),
         at: now,
       })
       .catch((err: Error) => this.deps.logger.error({ orgId, leadId, err: err.message }, 'the timeline entry of a text was not saved'));
@@ -135,7 +157,8 @@ export class SmsService {
   private replayOf(doc: SmsRecord, leadId: string, body: string): SmsSendReply {
     // Stripe's rule: a key names one request. Replaying it with another lead or another text is a client bug, refused
     // (422) rather than answered with the first message as if the second had been sent.
-    if (doc.contactId !== leadId || doc.body !== body) {
+    // The stored text may carry the opt-out line after the one asked for.
+    if (doc.contactId !== leadId || (doc.body !== body && !doc.body.startsWith(`${body}\n`))) {
       throw unprocessable('IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key was already used for ${doc.contactId !== leadId ? 'a text to another lead' : 'a different text'}. Use a new key per message; reuse a key only to retry the very same message.`);
     }
     if (doc.status === 'failed' && doc.errorCode) {
@@ -285,6 +308,7 @@ export class SmsService {
       status === 'queued' ? [] : statusesBefore(status),
     );
     if (updated) this.deps.broadcaster.publish(doc.orgId, 'sms:updated', { sms: toSms(updated) });
+    if (updated) await this.notify('delivery status', (h) => h.statusChanged(updated));
     if (errorCode === TWILIO_UNSUBSCRIBED_CODE) await this.optOut(doc.orgId, doc.contactId, 'twilio-21610');
   }
 
@@ -349,6 +373,42 @@ export class SmsService {
       // A reply that is no keyword: its sentiment is the basis of the Call today rule "warm and replied positively".
       await recordInboundText(this.deps.changes, orgId, lead.id, { body: msg.body, at: now }, who);
     }
+    await this.notify('reply', (h) => h.inbound(orgId, lead.id, kind));
     return { kind, leadId: lead.id };
+  }
+
+  /**
+   * A campaign's text to one lead (server/src/campaigns/sender.ts), under the key campaign + lead. When that key was used
+   * before (a retry after a crash or an expired claim), the logged text is settled instead of sent again: a text logged
+   * but never confirmed is looked up at Twilio, and only sent if Twilio never got it.
+   */
+  async sendCampaignText(actor: Actor, leadId: string, body: string, idempotencyKey: string, campaign: { id: string; name: string }): Promise<SmsSendReply> {
+    const existing = await this.deps.sms.byIdempotencyKey(actor.orgId, idempotencyKey);
+    if (!existing) return this.send(actor, leadId, body, idempotencyKey, campaign, true);
+    if (existing.status === 'failed' && existing.errorCode) return this.replayOf(existing, existing.contactId, existing.body);
+    if (existing.twilioSid || existing.status !== 'queued') return { sms: toSms(existing), scheduled: existing.status === 'scheduled' };
+    const twilio = await this.deps.integrations.twilio(actor.orgId);
+    if (!twilio) throw unprocessable('TWILIO_NOT_CONFIGURED', 'Connect the clinic\'s Twilio number before texting leads: Settings > Phone number.');
+    const { client } = this.deps.providers.twilioFor(twilio);
+    let found: Awaited<ReturnType<typeof client.messages.list>>[number] | undefined;
+    try {
+      // Not filtered by DateSent: a text Twilio still queues has no date_sent yet. The newest texts to this lead from this
+      // number, created since just before ours was logged.
+      const since = existing.createdAt.getTime() - 60_000;
+      found = (await client.messages.list({ to: existing.to, from: existing.from, limit: 100 })).find(
+        (m) => m.body === existing.body && (!m.dateCreated || m.dateCreated.getTime() >= since),
+      );
+    } catch (err) {
+      throw new AppError(503, 'TWILIO_LOOKUP_FAILED', `Could not ask Twilio whether an interrupted text was sent: ${mapTwilioError(err).message}`);
+    }
+    if (!found) return { sms: await this.deliver(existing, twilio), scheduled: false };
+    const segments = Number.parseInt(String(found.numSegments ?? ''), 10);
+    const updated = await this.deps.sms.update(actor.orgId, existing.id, {
+      twilioSid: found.sid,
+      status: TWILIO_STATUS[found.status] ?? 'queued',
+      ...(Number.isFinite(segments) ? { segments } : {}),
+    });
+    this.deps.logger.info({ smsId: existing.id }, 'an interrupted text was found at Twilio: not sent again');
+    return { sms: toSms(updated ?? existing), scheduled: false };
   }
 }

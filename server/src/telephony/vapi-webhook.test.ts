@@ -67,7 +67,7 @@ describe('parseVapiWebhook', () => {
       message: { type: 'status-update', status: 'ended', endedReason: 'customer-busy', call: { id: 'c1', assistantOverrides: { metadata: { orgId: 'o1', callId: 'k1' } } } },
     });
     const context = { customerNumber: null, phoneNumberId: null, assistantId: null };
-    assert.deepEqual(e, { kind: 'status', vapiCallId: 'c1', status: 'ended', endedReason: 'customer-busy', metadata: { orgId: 'o1', callId: 'k1' }, context });
+    assert.deepEqual(e, { kind: 'status', vapiCallId: 'c1', status: 'ended', endedReason: 'customer-busy', metadata: { orgId: 'o1', callId: 'k1' }, context, transferTo: null });
   });
 
   it('normalises an end-of-call-report: roles mapped, tool calls dropped, times as ISO, duration from the report', () => {
@@ -148,6 +148,23 @@ describe('parseVapiWebhook', () => {
   });
 });
 
+describe('issue 13: transfers', () => {
+  it('reads the destination of a transfer-update and of a forwarding status-update (SDK ServerMessageTransferUpdate / StatusUpdate)', () => {
+    const call = { id: 'c2', assistantOverrides: { metadata: { orgId: 'o1', callId: 'k2' } } };
+    const destination = { type: 'number', number: '+12125550199', callerId: '+14155550100', transferPlan: { mode: 'blind-transfer' } };
+    const t = parseVapiWebhook({ message: { type: 'transfer-update', destination, call } });
+    assert.ok(t.kind === 'transfer');
+    assert.equal(t.transferTo, '+12125550199');
+    assert.deepEqual(t.metadata, { orgId: 'o1', callId: 'k2' });
+    const f = parseVapiWebhook({ message: { type: 'status-update', status: 'forwarding', destination, call } });
+    assert.ok(f.kind === 'status' && f.transferTo === '+12125550199');
+    // A destination that is not a number (an assistant, SIP) is still a transfer, without a number.
+    const sip = parseVapiWebhook({ message: { type: 'transfer-update', destination: { type: 'sip', sipUri: 'sip:desk@clinic' }, call } });
+    assert.ok(sip.kind === 'transfer' && sip.transferTo === null);
+    assert.throws(() => parseVapiWebhook({ message: { type: 'transfer-update', destination: 'nowhere' } }), /malformed transfer-update/);
+  });
+});
+
 describe('issue 18 (5): messages without a call object, and the endings', () => {
   it('a status-update or report without message.call (optional in Vapi\'s description) parses, with what else names the call', () => {
     const e = parseVapiWebhook({
@@ -160,6 +177,7 @@ describe('issue 18 (5): messages without a call object, and the endings', () => 
       endedReason: 'customer-busy',
       metadata: {},
       context: { customerNumber: '+12125550100', phoneNumberId: 'pn1', assistantId: 'a1' },
+      transferTo: null,
     });
     const r = parseVapiWebhook({ message: { type: 'end-of-call-report', endedReason: 'voicemail', customer: { number: '+12125550100' } } });
     assert.ok(r.kind === 'ended' && r.vapiCallId === null && r.context.customerNumber === '+12125550100');

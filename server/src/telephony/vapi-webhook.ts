@@ -131,14 +131,26 @@ const callSchema = z
   })
   .loose();
 
+/** A transfer's destination (SDK ServerMessageTransferUpdateDestination / ServerMessageStatusUpdateDestination). */
+const destinationSchema = z
+  .object({ type: z.string(), number: z.string().optional(), callerId: z.string().optional() })
+  .loose();
+
 const statusUpdateSchema = z
   .object({
     type: z.literal('status-update'),
     status: z.string(),
     endedReason: z.string().optional(),
+    /** "Only sent if the status is forwarding" (SDK ServerMessageStatusUpdate.destination). */
+    destination: destinationSchema.optional(),
     call: callSchema.optional(),
     timestamp: z.number().optional(),
   })
+  .loose();
+
+/** `transfer-update`: "sent whenever a transfer happens" (SDK ServerMessageTransferUpdate), with the destination. */
+const transferUpdateSchema = z
+  .object({ type: z.literal('transfer-update'), destination: destinationSchema.optional(), call: callSchema.optional(), timestamp: z.number().optional() })
   .loose();
 
 const endOfCallSchema = z
@@ -197,6 +209,17 @@ export type VapiWebhookEvent =
       vapiCallId: string | null;
       status: string;
       endedReason: string | null;
+      metadata: Record<string, unknown>;
+      context: VapiCallContext;
+      /** The number the call is being transferred to, on a `forwarding` status; else null. */
+      transferTo: string | null;
+    }
+  | {
+      /** A transfer-update: the call is handed to another number (a new leg). */
+      kind: 'transfer';
+      vapiCallId: string | null;
+      /** The destination number; null for an assistant or SIP destination. */
+      transferTo: string | null;
       metadata: Record<string, unknown>;
       context: VapiCallContext;
     }
@@ -325,6 +348,19 @@ export function parseVapiWebhook(body: unknown): VapiWebhookEvent {
       vapiCallId: m.call?.id ?? null,
       status: m.status,
       endedReason: m.endedReason ?? null,
+      metadata: metadataOf(m.call),
+      context: contextOf(m, m.call),
+      transferTo: m.status === 'forwarding' && m.destination?.type === 'number' ? (m.destination.number ?? null) : null,
+    };
+  }
+  if (type === 'transfer-update') {
+    const r = transferUpdateSchema.safeParse(env.data.message);
+    if (!r.success) throw new VapiPayloadError('malformed transfer-update', r.error.issues);
+    const m = r.data;
+    return {
+      kind: 'transfer',
+      vapiCallId: m.call?.id ?? null,
+      transferTo: m.destination?.type === 'number' ? (m.destination.number ?? null) : null,
       metadata: metadataOf(m.call),
       context: contextOf(m, m.call),
     };

@@ -180,7 +180,7 @@ function assistantBody(input: OutboundAssistantInput): Vapi.CreateAssistantDto {
       messages: [{ role: 'system', content: input.systemPrompt }],
     },
     server,
-    serverMessages: ['status-update', 'end-of-call-report'],
+    serverMessages: [...SERVER_MESSAGES],
     artifactPlan: { recordingEnabled: true },
     analysisPlan: ANALYSIS_PLAN,
     maxDurationSeconds: input.maxDurationSeconds ?? 600,
@@ -269,6 +269,47 @@ export interface PlaceCallInput {
   orgId: string;
   callId: string;
   variableValues?: Record<string, string>;
+  /** Call modes (./README.md, "Call modes"): a first message, a connector model, transfer tools for this call only. */
+  firstMessage?: string;
+  model?: Vapi.AssistantOverridesModel;
+  appendTools?: Vapi.AssistantOverridesToolsAppendItem[];
+}
+
+/**
+ * The server messages we ask for. `transfer-update` is not among Vapi's defaults (AssistantOverrides.serverMessages in
+ * the SDK: "Default is conversation-update,end-of-call-report,...,status-update,tool-calls,transfer-destination-request,...")
+ * so it is named; it is also sent with every call, so assistants saved before it was added ask for it too.
+ */
+export const SERVER_MESSAGES = ['status-update', 'transfer-update', 'end-of-call-report'] as const;
+
+/**
+ * A transferCall tool with one phone-number destination (SDK `CreateTransferCallToolDto`, destination
+ * `TransferDestinationNumber`): `callerId` is what the destination sees (an E.164 number the Twilio account owns, here
+ * the clinic's), `message` what the customer hears before the transfer ('' = nothing), `description` when the model
+ * should use it, and `transferPlan.mode` 'blind-transfer' (Vapi's default: the call is handed over at once, no
+ * introduction to the destination). https://docs.vapi.ai/call_forwarding, https://docs.vapi.ai/tools/transfer-call/blind-transfer
+ */
+export function transferCallTool(input: {
+  number: string;
+  callerId: string;
+  message: string;
+  description: string;
+  name: string;
+}): Vapi.AssistantOverridesToolsAppendItem.TransferCall & Vapi.OpenAiModelToolsItem.TransferCall {
+  return {
+    type: 'transferCall',
+    destinations: [
+      {
+        type: 'number',
+        number: input.number,
+        callerId: input.callerId,
+        message: input.message,
+        description: input.description,
+        name: input.name.slice(0, 40),
+        transferPlan: { mode: 'blind-transfer' },
+      },
+    ],
+  };
 }
 
 export interface PlacedCall {
@@ -285,7 +326,11 @@ export async function placeCall(client: VapiClient, input: PlaceCallInput): Prom
       name: `live-leads ${input.callId}`.slice(0, 40),
       assistantOverrides: {
         metadata: { orgId: input.orgId, callId: input.callId },
+        serverMessages: [...SERVER_MESSAGES],
         ...(input.variableValues ? { variableValues: input.variableValues } : {}),
+        ...(input.firstMessage ? { firstMessage: input.firstMessage } : {}),
+        ...(input.model ? { model: input.model } : {}),
+        ...(input.appendTools?.length ? { 'tools:append': input.appendTools } : {}),
       },
     }),
   );

@@ -6,7 +6,9 @@
 import { startServer, stopOnSignals } from '../main.js';
 import { createOrganization } from '../orgs/service.js';
 
-const running = await startServer({ jobsIntervalMs: 0 });
+// CHILD_CAMPAIGN_TICK_MS runs campaign sending on its own tick (the campaign crash test kills the process mid-send).
+const campaignTickMs = process.env.CHILD_CAMPAIGN_TICK_MS ? Number(process.env.CHILD_CAMPAIGN_TICK_MS) : undefined;
+const running = await startServer({ jobsIntervalMs: 0, campaignTickMs });
 stopOnSignals(running);
 let created: { orgId: string; secretKey: string } | undefined;
 if (process.env.CHILD_CREATE_ORG) {

@@ -46,6 +46,8 @@ export interface LeadQuery {
   appointment?: AppointmentFilter | null;
   /** Only leads marked lost for this reason. */
   lostReason?: LostReason | null;
+  /** Owner: me (the signed-in user), none (unassigned) or a team user's id. */
+  owner?: string | null;
   page?: number;
   pageSize?: number;
 }
@@ -155,8 +157,8 @@ export class LeadsApiClient {
 
   /** Each priority view's count under the board's other filters (tier, status, q, appointment). */
   viewCounts(query: LeadQuery = {}, signal?: AbortSignal): Promise<ViewCounts> {
-    const { tier, status, q, appointment, lostReason } = query;
-    return this.request('/v1/views', { query: { tier, status, q, appointment, lostReason }, signal });
+    const { tier, status, q, appointment, lostReason, owner } = query;
+    return this.request('/v1/views', { query: { tier, status, q, appointment, lostReason, owner }, signal });
   }
 
   getLead(id: string, signal?: AbortSignal): Promise<LeadDetail> {
@@ -210,9 +212,12 @@ export class LeadsApiClient {
     return reply.note;
   }
 
-  /** 202 with the queued call; 422 OUTBOUND_AGENT_NOT_CONFIGURED / NO_PHONE_NUMBER / INVALID_PHONE_FORMAT as ApiError. */
-  async startCall(id: string): Promise<Call> {
-    const reply = await this.request<{ call: Call }>(`/v1/leads/${encodeURIComponent(id)}/calls`, { method: 'POST', body: {} });
+  /**
+   * 202 with the queued call; 422 OUTBOUND_AGENT_NOT_CONFIGURED / NO_PHONE_NUMBER / INVALID_PHONE_FORMAT as ApiError.
+   * `mode`: 'agent' (the AI agent calls) or 'connect' (rings the user's phone first; 422 CALLER_PHONE_MISSING without one).
+   */
+  async startCall(id: string, mode?: 'agent' | 'connect'): Promise<Call> {
+    const reply = await this.request<{ call: Call }>(`/v1/leads/${encodeURIComponent(id)}/calls`, { method: 'POST', body: mode ? { mode } : {} });
     return reply.call;
   }
 
@@ -244,6 +249,17 @@ export class LeadsApiClient {
     return res.blob();
   }
 
+  /** One JSON request through the same token, retry and error handling, for the feature modules (api/team.ts). */
+  send<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return this.request<T>(path, { method, body, signal });
+  }
+
+  /** A file (a CSV) as a Blob, through the same token handling: the token travels in the Authorization header, never in a URL. */
+  async blob(path: string): Promise<Blob> {
+    const res = await this.request<Response>(path, { raw: true });
+    return res.blob();
+  }
+
   // --- plumbing -----------------------------------------------------------------------------
 
   private url(path: string, query?: LeadQuery): string {
@@ -257,6 +273,7 @@ export class LeadsApiClient {
       if (query.view) params.set('view', query.view);
       if (query.appointment) params.set('appointment', query.appointment);
       if (query.lostReason) params.set('lostReason', query.lostReason);
+      if (query.owner) params.set('owner', query.owner);
       if (query.page) params.set('page', String(query.page));
       if (query.pageSize) params.set('pageSize', String(query.pageSize));
     }

@@ -5,6 +5,7 @@
  */
 import type { ServerToClientEvents } from '../../../core/contracts.js';
 import { MiniSocket } from './socket.js';
+import type { PresenceActivity, PresenceUser } from './team.js';
 
 type Payload<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[K]>[0];
 
@@ -12,6 +13,10 @@ export type LiveStatus = 'idle' | 'connecting' | 'connected' | 'disconnected' | 
 
 /** The events a LiveUpdates emits: the server's, plus `reconnected` (refetch now) and `status`. */
 export type LiveEventMap = { [K in keyof ServerToClientEvents]: Payload<K> } & {
+  /** Who has a lead open or is calling it (DESIGN.md "Working the list": Presence); `users` empty = nobody. */
+  'presence:updated': { leadId: string; users: PresenceUser[] };
+  /** Every lead's presence, sent by the server on connect. */
+  'presence:snapshot': { entries: Array<{ leadId: string; users: PresenceUser[] }> };
   /** The connection came back after a drop: anything shown may be stale, refetch it. */
   reconnected: void;
   status: LiveStatus;
@@ -19,10 +24,18 @@ export type LiveEventMap = { [K in keyof ServerToClientEvents]: Payload<K> } & {
 
 export type LiveHandler<K extends keyof LiveEventMap> = (payload: LiveEventMap[K]) => void;
 
+/** What the client sends: presence (re-sent every 10 s as the heartbeat) and its end. */
+export interface LiveClientEvents {
+  'presence:set': { leadId: string; activity: PresenceActivity };
+  'presence:clear': { leadId: string };
+}
+
 /** What elements depend on (tests provide a fake with the same shape). */
 export interface LiveUpdates {
   readonly status: LiveStatus;
   on<K extends keyof LiveEventMap>(event: K, handler: LiveHandler<K>): () => void;
+  /** Send to the server; dropped while disconnected (presence is re-sent by its heartbeat). */
+  send?<K extends keyof LiveClientEvents>(event: K, payload: LiveClientEvents[K]): void;
 }
 
 /** A tiny typed emitter shared by the real service and test fakes. */
@@ -60,6 +73,7 @@ export interface LiveSocket {
   on(event: string, handler: (...args: any[]) => void): unknown;
   connect(): unknown;
   disconnect(): unknown;
+  emit?(event: string, ...args: unknown[]): unknown;
 }
 
 export interface LiveServiceOptions {
@@ -71,7 +85,7 @@ export interface LiveServiceOptions {
   socketFactory?: (url: string, opts: { path: string; auth: (cb: (data: object) => void) => void }) => LiveSocket;
 }
 
-const SERVER_EVENTS = ['lead:updated', 'lead:scored', 'lead:hot', 'call:updated', 'sms:updated', 'follow-up:due', 'lead:deleted'] as const;
+const SERVER_EVENTS = ['lead:updated', 'lead:scored', 'lead:hot', 'call:updated', 'sms:updated', 'follow-up:due', 'lead:deleted', 'presence:updated', 'presence:snapshot', 'campaign:updated'] as const;
 
 export class LiveService extends LiveEmitter {
   private socket: LiveSocket | null = null;
@@ -147,5 +161,9 @@ export class LiveService extends LiveEmitter {
     this.socket = null;
     this.hasConnected = false;
     this.setStatus('idle');
+  }
+
+  send<K extends keyof LiveClientEvents>(event: K, payload: LiveClientEvents[K]): void {
+    if (this.status === 'connected') this.socket?.emit?.(event, payload);
   }
 }

@@ -23,6 +23,31 @@ describe('MiniSocket against a real socket.io server', () => {
     expect(events[0]).to.deep.equal({ lead: { id: 'l1', name: 'From the server' } });
   });
 
+  it('emits events the server receives (presence:set / presence:clear), and LiveService.send drops them while disconnected', async () => {
+    socket = new MiniSocket(origin, { auth: (cb) => cb({ token: 'good' }) });
+    const updates: Array<{ leadId: string; users: unknown[] }> = [];
+    socket.on('presence:updated', (p) => updates.push(p));
+    socket.emit('presence:set', { leadId: 'l0', activity: 'viewing' });
+    socket.on('connect', () => socket!.emit('presence:set', { leadId: 'l1', activity: 'calling' }));
+    socket.connect();
+    await waitFor(() => updates.length === 1, 'the echo of presence:set');
+    expect(updates[0]).to.deep.equal({ leadId: 'l1', users: [{ id: 'echo', name: 'Echo', activity: 'calling', since: 'now' }] });
+    socket.emit('presence:clear', { leadId: 'l1' });
+    await waitFor(() => updates.length === 2, 'the echo of presence:clear');
+    expect(updates[1]).to.deep.equal({ leadId: 'l1', users: [] });
+
+    const live = new LiveService({ url: origin, getToken: async () => 'good', refreshToken: async () => 'good' });
+    const seen: unknown[] = [];
+    live.on('presence:updated', (p) => seen.push(p));
+    live.send('presence:set', { leadId: 'early', activity: 'viewing' });
+    live.connect();
+    await waitFor(() => live.status === 'connected', 'connected');
+    live.send('presence:set', { leadId: 'l2', activity: 'viewing' });
+    await waitFor(() => seen.length === 1, 'LiveService echo');
+    expect(seen[0]).to.deep.include({ leadId: 'l2' });
+    live.disconnect();
+  });
+
   it('reports a refused handshake as connect_error with data.code and stops retrying', async () => {
     socket = new MiniSocket(origin, { auth: (cb) => cb({ token: 'expired' }) });
     let error: (Error & { data?: { code?: string } }) | undefined;

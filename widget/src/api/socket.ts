@@ -1,7 +1,7 @@
 /**
  * MiniSocket: a WebSocket-only Socket.IO client (Engine.IO protocol 4, Socket.IO protocol 5, default namespace),
- * for receiving the server's events. It replaces socket.io-client in the widget because that library (with its
- * polling and WebTransport transports) costs about 13 KB gzip of the 40 KB script-tag budget; the widget only
+ * for receiving the server's events (and sending the few the widget sends: presence). It replaces socket.io-client in the widget because that library (with its
+ * polling and WebTransport transports) costs about 13 KB gzip of the 40 KB script-tag budget; the widget mostly
  * listens, so this covers what it uses: auth in the CONNECT packet, heartbeats, CONNECT_ERROR with `data`,
  * EVENT packets, and reconnection with backoff. Behaviour mirrors socket.io-client's `Socket`:
  * after a refused CONNECT (`connect_error` from a middleware) `active` is false and it does not retry by itself.
@@ -44,6 +44,12 @@ export class MiniSocket {
     if (this.ws) return this;
     this.active = true;
     this.open();
+    return this;
+  }
+
+  /** Send an EVENT packet (no acknowledgement); dropped while not connected, like a volatile emit. */
+  emit(event: string, ...args: unknown[]): this {
+    if (this.connected) this.send(`42${JSON.stringify([event, ...args])}`);
     return this;
   }
 

@@ -6,9 +6,11 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, html } from 'lit';
 import type { Call, FollowUp, Lead, LeadStatus, SmsLog } from '../../../core/contracts.js';
 import { LeadsApiClient } from '../api/client.js';
-import { LiveEmitter, type LiveEventMap } from '../api/live.js';
+import { LiveEmitter, type LiveClientEvents, type LiveEventMap } from '../api/live.js';
+import type { Team } from '../api/team.js';
 import { apiContext, configContext, liveContext, defaultConfig, type WidgetConfig } from '../contexts.js';
 import { tierOf } from '../format.js';
+import { CampaignBackend } from './campaign-backend.js';
 
 let n = 0;
 export function makeLead(overrides: Partial<Lead> = {}): Lead {
@@ -100,7 +102,24 @@ export class FakeBackend {
   delay = 0;
   /** The signed-in user's role (GET /v1/session); admin-only routes refuse an agent with 403 as the server does. */
   role: 'agent' | 'admin' = 'agent';
+  /** The clinic's roster (GET /v1/team); the signed-in user is u1 (Ann). */
+  team: Team = {
+    users: [
+      { id: 'u1', name: 'Ann', role: 'agent', hasPhone: true },
+      { id: 'u2', name: 'Sam', role: 'agent', hasPhone: false },
+      { id: 'u3', name: 'Maria', role: 'admin', hasPhone: true },
+    ],
+    me: { id: 'u1', matched: true },
+  };
+  /** GET /v1/session's callModes (null: not sent, as before issue 13). */
+  callModes: Array<'agent' | 'connect'> | null = null;
+  /** Queue claims: lead id -> the user holding it (tests put colleagues' claims here). */
+  claims = new Map<string, string>();
+  /** Leads with a live call (POST /v1/leads/:id/calls answers 409 CALL_IN_PROGRESS, as the server does). */
+  liveCalls = new Set<string>();
   client: LeadsApiClient;
+  /** SMS templates and campaigns (campaign-backend.ts). */
+  campaigns = new CampaignBackend(() => this.leads, (q) => this.filtered(q), () => this.role);
 
   constructor(leads: Lead[] = [], clientOptions: { token?: string; tokenProvider?: () => Promise<string> } = {}) {
     this.leads = leads;
@@ -139,12 +158,15 @@ export class FakeBackend {
   private route(req: RecordedRequest): Reply {
     const { method, path } = req;
     if (method === 'GET' && path === '/v1/session') {
-      return { status: 200, body: { user: { id: 'u1', name: 'Ann', role: this.role }, org: { id: 'o1', name: 'Clinic', timezone: 'UTC' }, telephony: { outboundAgentConfigured: true, twilioNumber: '+15550001111', sandbox: true } } };
+      const modes = this.callModes ? { callModes: this.callModes } : {};
+      return { status: 200, body: { user: { id: 'u1', name: 'Ann', role: this.role }, org: { id: 'o1', name: 'Clinic', timezone: 'UTC' }, telephony: { outboundAgentConfigured: true, twilioNumber: '+15550001111', sandbox: true }, ...modes } };
     }
+    const team = this.teamRoute(req);
+    if (team) return team;
     if (method === 'GET' && path === '/v1/leads') return { status: 200, body: this.page(req.query) };
     if (method === 'GET' && path === '/v1/views') {
       // Strict like the server: only the board's filters.
-      const extra = [...req.query.keys()].filter((k) => !['tier', 'status', 'q', 'appointment', 'lostReason'].includes(k));
+      const extra = [...req.query.keys()].filter((k) => !['tier', 'status', 'q', 'appointment', 'lostReason', 'owner'].includes(k));
       if (extra.length) return error(400, 'VALIDATION_FAILED', `unknown ${extra.join(', ')}`);
       const labels: Record<string, string> = { call_today: 'Call today', this_week: 'This week', nurture: 'Nurture', revisit_lost: 'Revisit lost' };
       const views = Object.keys(labels).map((view) => {
@@ -155,11 +177,20 @@ export class FakeBackend {
       return { status: 200, body: { views, at: new Date().toISOString() } };
     }
     if (method === 'GET' && path === '/v1/leads.csv') return { status: 200, body: new Blob(['name,phone\n']) };
+    const campaignReply = this.campaigns.route(req);
+    if (campaignReply) return campaignReply;
     const fm = /^\/v1\/follow-ups\/([^/]+)$/.exec(path);
     if (fm) return this.followUpRoute(req, decodeURIComponent(fm[1]));
     const m = /^\/v1\/leads\/([^/]+)(?:\/([\w-]+))?$/.exec(path);
     const lead = m ? this.leads.find((l) => l.id === decodeURIComponent(m[1])) : undefined;
     if (m && !lead) return error(404, 'NOT_FOUND', 'No such lead');
+    if (lead && method === 'PATCH' && !m![2] && 'ownerId' in (req.body as object)) {
+      const ownerId = (req.body as { ownerId: string | null }).ownerId;
+      const owner = ownerId === null ? null : this.team.users.find((u) => u.id === ownerId);
+      if (owner === undefined) return error(400, 'UNKNOWN_OWNER', `Nobody with the id "${ownerId}" is on the clinic's team.`);
+      Object.assign(lead, { ownerId, ownerName: owner?.name ?? null, version: lead.version + 1 });
+      return { status: 200, body: { lead: { ...lead } } };
+    }
     if (lead && method === 'PATCH' && !m![2] && (req.body as { contact?: unknown }).contact) {
       // A contact edit (docs/api.md): version-checked, the phone re-validated (E.164 after removing formatting).
       const body = req.body as { contact: Partial<Lead>; expectedVersion: number };
@@ -205,6 +236,10 @@ export class FakeBackend {
       return { status: 201, body: { followUp } };
     }
     if (lead && method === 'POST' && m![2] === 'calls') {
+      if (this.liveCalls.has(lead.id)) return error(409, 'CALL_IN_PROGRESS', `A call to ${lead.name} is already in progress.`);
+      this.liveCalls.add(lead.id);
+      const mode = (req.body as { mode?: string }).mode;
+      if (mode === 'connect') return { status: 202, body: { call: { ...makeCall({ id: `call-${lead.id}`, contactId: lead.id }), mode, legs: [{ role: 'caller', status: 'ringing', startedAt: null, endedAt: null }] } } };
       return { status: 202, body: { call: makeCall({ id: `call-${lead.id}`, contactId: lead.id }) } };
     }
     if (lead && method === 'POST' && m![2] === 'sms') {
@@ -221,6 +256,53 @@ export class FakeBackend {
       return { status: 200, body: { ...lead, calls: [], appointments: [], notes: [], timeline: [], followUps, allowedTransitions: [], canUndoLost: false, canRevertLost: false } };
     }
     return error(404, 'NOT_FOUND', `No route ${method} ${path}`);
+  }
+
+  /** GET /v1/team, POST /v1/leads/assign and the queue (DESIGN.md "Working the list"; /tmp contract of issue 13). */
+  private teamRoute(req: RecordedRequest): Reply | undefined {
+    const { method, path } = req;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (method === 'GET' && path === '/v1/team') return { status: 200, body: this.team };
+    if (method === 'POST' && path === '/v1/leads/assign') {
+      const ownerId = body.ownerId as string | null;
+      const owner = ownerId === null ? null : this.team.users.find((u) => u.id === ownerId);
+      if (owner === undefined) return error(400, 'UNKNOWN_OWNER', `Nobody with the id "${ownerId}" is on the clinic's team.`);
+      const ids = body.leadIds as string[] | undefined;
+      const missing = ids?.find((id) => !this.leads.some((l) => l.id === id));
+      if (missing) return error(404, 'LEAD_NOT_FOUND', `No lead ${missing} in this clinic: nothing was assigned.`);
+      const targets = ids ? this.leads.filter((l) => ids.includes(l.id)) : this.filtered(this.filterQuery(body.filter));
+      for (const l of targets) Object.assign(l, { ownerId, ownerName: owner?.name ?? null, version: l.version + 1 });
+      return { status: 200, body: { assigned: targets.length, leadIds: targets.map((l) => l.id) } };
+    }
+    if (method === 'POST' && path === '/v1/queue/next') {
+      if (typeof body.release === 'string' && this.claims.get(body.release) === 'u1') this.claims.delete(body.release);
+      const skip = new Set((body.skip as string[] | undefined) ?? []);
+      const q = this.filterQuery(body.filter);
+      if (typeof body.sort === 'string') q.set('sort', body.sort);
+      const free = this.filtered(q).filter((l) => !this.claims.has(l.id) && !skip.has(l.id));
+      const lead = free[0] ?? null;
+      if (!lead) return { status: 200, body: { lead: null, claim: null, remaining: 0 } };
+      this.claims.set(lead.id, 'u1');
+      const claim = { leadId: lead.id, userId: 'u1', expiresAt: new Date(Date.now() + 120_000).toISOString() };
+      return { status: 200, body: { lead: { ...lead }, claim, remaining: free.length - 1 } };
+    }
+    const claim = /^\/v1\/queue\/claims\/([^/]+)(\/renew)?$/.exec(path);
+    if (claim) {
+      const id = decodeURIComponent(claim[1]);
+      if (method === 'DELETE') {
+        if (this.claims.get(id) === 'u1') this.claims.delete(id);
+        return { status: 204 };
+      }
+      if (this.claims.get(id) !== 'u1') return error(409, 'CLAIM_LOST', 'A colleague holds this lead now.');
+      return { status: 200, body: { claim: { leadId: id, userId: 'u1', expiresAt: new Date(Date.now() + 120_000).toISOString() } } };
+    }
+    return undefined;
+  }
+
+  private filterQuery(filter: unknown): URLSearchParams {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries((filter ?? {}) as Record<string, unknown>)) if (v !== null && v !== undefined) q.set(k, String(v));
+    return q;
   }
 
   openFollowUps(leadId: string): FollowUp[] {
@@ -250,13 +332,15 @@ export class FakeBackend {
     return req.method === 'DELETE' ? { status: 204 } : { status: 200, body: { followUp: { ...f } } };
   }
 
-  private filtered(query: URLSearchParams): Lead[] {
+  filtered(query: URLSearchParams): Lead[] {
     const tiers = query.get('tier')?.split(',');
     const status = query.get('status');
     const q = query.get('q')?.toLowerCase();
     const view = query.get('view');
     const appointment = query.get('appointment');
     const lostReason = query.get('lostReason');
+    const owner = query.get('owner');
+    const ownerOf = owner === 'me' ? 'u1' : owner === 'none' ? null : owner;
     const now = Date.now();
     const upcoming = (l: Lead) => (l.nextAppointmentAt && Date.parse(l.nextAppointmentAt) > now ? Date.parse(l.nextAppointmentAt) : null);
     // The clinic's zone is UTC here (GET /v1/session).
@@ -275,6 +359,7 @@ export class FakeBackend {
       .filter((l) => !view || (this.views[view] ?? []).includes(l.id))
       .filter((l) => !appointment || (appointment === 'none' ? upcoming(l) === null : l.nextAppointmentAt !== null && today(Date.parse(l.nextAppointmentAt))))
       .filter((l) => !lostReason || l.lostReason === lostReason)
+      .filter((l) => !owner || (l.ownerId ?? null) === ownerOf)
       .filter((l) => !q || l.name.toLowerCase().includes(q) || (q.replace(/\D/g, '') && l.phone.includes(q.replace(/\D/g, ''))))
       .sort(order[sort]);
   }
@@ -294,6 +379,15 @@ export function error(status: number, code: string, message: string, details?: u
 
 /** Live updates a test drives by hand. */
 export class FakeLive extends LiveEmitter {
+  /** What the widget sent (presence:set / presence:clear), in order. */
+  sent: Array<{ event: keyof LiveClientEvents; payload: unknown }> = [];
+  send<K extends keyof LiveClientEvents>(event: K, payload: LiveClientEvents[K]): void {
+    this.sent.push({ event, payload });
+  }
+  /** Pretend the socket (re)connected or dropped: presence re-sends or clears on it. */
+  setConnected(connected: boolean): void {
+    this.setStatus(connected ? 'connected' : 'disconnected');
+  }
   push<K extends keyof LiveEventMap>(event: K, ...payload: LiveEventMap[K] extends void ? [] : [LiveEventMap[K]]): void {
     this.emit(event, ...payload);
   }

@@ -28,17 +28,33 @@ describe('call-error-guide', () => {
   });
 
   describe('INVALID_PHONE_FORMAT', () => {
-    it('shows the number, valid and invalid E.164 examples, and the phone settings link', async () => {
+    it("when the lead's number is the problem: examples that match how the board shows numbers, Edit contact, no settings link", async () => {
       const el = await fixture<CallErrorGuide>(
-        html`<call-error-guide code="INVALID_PHONE_FORMAT" phone="212 555 1234" phone-settings-url="/crm/phone" theme="dark"></call-error-guide>`,
+        html`<call-error-guide code="INVALID_PHONE_FORMAT" phone="212 555 1234" phone-settings-url="/crm/phone" editable theme="dark"></call-error-guide>`,
       );
       const steps = text(el.shadowRoot!.querySelector('[part="steps"]'));
       expect(steps).to.contain('This lead has 212 555 1234');
+      expect(steps).to.contain('Spaces, brackets and dashes are fine');
       const examples = text(el.shadowRoot!.querySelector('[part="examples"]'));
-      expect(examples).to.contain('Valid +12125551234');
-      expect(examples).to.contain('Invalid 2125551234 no + and country code');
-      expect(examples).to.contain('+1 (212) 555-1234 spaces and brackets');
-      expect(el.shadowRoot!.querySelector('a')!.getAttribute('href')).to.equal('/crm/phone');
+      // the format the board displays every valid number in is listed as dialled, never as a mistake
+      expect(examples).to.contain('Dialled +1 (212) 555-1234 US, as the board shows it');
+      expect(examples).to.contain('Not dialled 555-1234 no area code');
+      expect(el.shadowRoot!.querySelector('[part="settings-link"]'), "the clinic's settings cannot fix a lead's number").to.equal(null);
+      expect(text(el.shadowRoot!.querySelector('[part="edit-contact"]'))).to.equal('Edit contact');
+      await expect(el).to.be.accessible();
+      const readOnly = await fixture<CallErrorGuide>(html`<call-error-guide code="INVALID_PHONE_FORMAT" phone="555-1234"></call-error-guide>`);
+      expect(text(readOnly.shadowRoot!.querySelector('[part="base"]'))).to.contain('Correct the number in your CRM');
+    });
+
+    it("when the lead's number is fine: the clinic's calling number is the one to fix, in the phone settings", async () => {
+      const el = await fixture<CallErrorGuide>(
+        html`<call-error-guide code="INVALID_PHONE_FORMAT" phone="+12125551234" phone-settings-url="/crm/phone" editable></call-error-guide>`,
+      );
+      expect(text(el.shadowRoot!.querySelector('[part="title"]'))).to.equal("The clinic's calling number can't be used");
+      expect(text(el.shadowRoot!.querySelector('[part="steps"]'))).to.contain("The lead's number +1 (212) 555-1234 is fine");
+      expect(el.shadowRoot!.querySelector('[part="settings-link"]')!.getAttribute('href')).to.equal('/crm/phone');
+      expect(el.shadowRoot!.querySelector('[part="edit-contact"]')).to.equal(null);
+      expect(el.shadowRoot!.querySelector('[part="examples"]')).to.equal(null);
       await expect(el).to.be.accessible();
     });
   });

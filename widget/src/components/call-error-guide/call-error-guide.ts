@@ -12,7 +12,8 @@ import { styles } from './call-error-guide.styles.js';
 interface Guide {
   title: string;
   steps: (phone: string) => Array<string | TemplateResult>;
-  link: 'agentSettingsUrl' | 'phoneSettingsUrl';
+  /** Which host settings page can fix it; null when only the lead's contact can. */
+  link: 'agentSettingsUrl' | 'phoneSettingsUrl' | null;
   linkLabel: string;
   examples?: boolean;
 }
@@ -42,14 +43,26 @@ export const CALL_GUIDES: Record<string, Guide> = {
   INVALID_PHONE_FORMAT: {
     title: "This phone number can't be dialled",
     steps: (phone) => [
-      html`Numbers must be in international E.164 format: a <strong>+</strong>, the country code, then the number, with no
-        spaces, brackets or dashes.${phone ? html` This lead has <code>${phone}</code>.` : nothing}`,
+      html`A number needs its country code and all its digits: <strong>+1 212 555 1234</strong>, or 212 555 1234 in a
+        US clinic. Spaces, brackets and dashes are fine.${phone ? html` This lead has <code>${phone}</code>.` : nothing}`,
       "Correct the lead's number: Edit contact below, or in your CRM (the board updates when it syncs).",
-      'Press Call Back again. If your clinic number is the one in the wrong format, fix it in the phone settings.',
+      'Press Call Back again.',
+    ],
+    // the lead's number is the problem: the clinic's settings cannot fix it (no settings link)
+    link: null,
+    linkLabel: '',
+    examples: true,
+  },
+  /** INVALID_PHONE_FORMAT when the lead's own number is fine: the clinic's calling number is what was refused. */
+  INVALID_CLINIC_PHONE: {
+    title: "The clinic's calling number can't be used",
+    steps: (phone) => [
+      html`The lead's number${phone ? html` <code>${phone}</code>` : nothing} is fine: the number your clinic calls from was refused.`,
+      'Open the phone settings and correct or re-import the clinic number (it needs its country code, like +1 212 555 1234).',
+      'Press Call Back again.',
     ],
     link: 'phoneSettingsUrl',
     linkLabel: 'Open phone settings',
-    examples: true,
   },
 };
 
@@ -102,6 +115,7 @@ export class CallErrorGuide extends LitElement {
   }
 
   private linkFor(guide: Guide): string | null {
+    if (!guide.link) return null;
     const own = guide.link === 'agentSettingsUrl' ? this.agentSettingsUrl : this.phoneSettingsUrl;
     return own ?? this.config?.settings?.[guide.link] ?? null;
   }
@@ -109,19 +123,19 @@ export class CallErrorGuide extends LitElement {
   private renderExamples() {
     return html`<div class="examples" part="examples">
       <div>
-        <h4 class="ok">Valid</h4>
+        <h4 class="ok">Dialled</h4>
         <ul>
-          <li><code>+12125551234</code> <span class="why">US</span></li>
-          <li><code>+447911123456</code> <span class="why">UK mobile</span></li>
-          <li><code>+61412345678</code> <span class="why">Australia</span></li>
+          <li><code>+1 (212) 555-1234</code> <span class="why">US, as the board shows it</span></li>
+          <li><code>(212) 555-1234</code> <span class="why">in a US clinic</span></li>
+          <li><code>+44 7911 123456</code> <span class="why">UK mobile</span></li>
         </ul>
       </div>
       <div>
-        <h4 class="bad">Invalid</h4>
+        <h4 class="bad">Not dialled</h4>
         <ul>
-          <li><code>2125551234</code> <span class="why">no + and country code</span></li>
-          <li><code>+1 (212) 555-1234</code> <span class="why">spaces and brackets</span></li>
-          <li><code>00447911123456</code> <span class="why">00 instead of +</span></li>
+          <li><code>555-1234</code> <span class="why">no area code</span></li>
+          <li><code>+1 212 555 12</code> <span class="why">digits missing</span></li>
+          <li><code>0044 7911 123456</code> <span class="why">write +44, not 0044</span></li>
         </ul>
       </div>
     </div>`;
@@ -133,7 +147,10 @@ export class CallErrorGuide extends LitElement {
   }
 
   override render() {
-    const guide = CALL_GUIDES[this.code];
+    const problem = this.code === 'INVALID_PHONE_FORMAT' && this.phone ? phoneProblemOf(this.phone) : null;
+    // A refused format with a lead number that is fine: the clinic's own number is the one to fix.
+    const key = this.code === 'INVALID_PHONE_FORMAT' && this.phone && !problem ? 'INVALID_CLINIC_PHONE' : this.code;
+    const guide = CALL_GUIDES[key];
     const dismiss = html`<button class="btn" part="dismiss" @click=${this.onDismiss}>Dismiss</button>`;
     if (!guide) {
       return html`<div class="guide" part="base" role="alert">
@@ -143,8 +160,7 @@ export class CallErrorGuide extends LitElement {
       </div>`;
     }
     const href = this.linkFor(guide);
-    const phoneGuide = this.code === 'INVALID_PHONE_FORMAT';
-    const problem = phoneGuide && this.phone ? phoneProblemOf(this.phone) : null;
+    const phoneGuide = key === 'INVALID_PHONE_FORMAT';
     return html`<div class="guide" part="base" role="alert">
       ${this.renderTitle(guide.title)} ${this.message ? html`<p class="message">${this.message}</p>` : nothing}
       ${problem ? html`<p class="message" part="problem">${phoneProblemMessage(this.phone, problem)}</p>` : nothing}
@@ -157,8 +173,12 @@ export class CallErrorGuide extends LitElement {
           ? html`<button class="btn btn--primary" part="edit-contact" @click=${() => emit(this, 'call-error-edit', { code: this.code })}>Edit contact</button>`
           : nothing}
         ${href
-          ? html`<a class="btn ${phoneGuide && this.editable ? '' : 'btn--primary'}" part="settings-link" href=${href}>${guide.linkLabel}</a>`
-          : html`<p class="message">Ask your administrator to open the settings.</p>`}
+          ? html`<a class="btn btn--primary" part="settings-link" href=${href}>${guide.linkLabel}</a>`
+          : guide.link
+            ? html`<p class="message">Ask your administrator to open the settings.</p>`
+            : phoneGuide && !this.editable
+              ? html`<p class="message">Correct the number in your CRM.</p>`
+              : nothing}
         ${dismiss}
       </div>
     </div>`;

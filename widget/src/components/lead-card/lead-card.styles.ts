@@ -45,6 +45,17 @@ export const styles = css`
     gap: 8px;
     flex-wrap: wrap;
   }
+  /* The selection checkbox: 24px, and the free space goes after the score badge so the status stays on the right. */
+  input.select {
+    width: 24px;
+    height: 24px;
+    margin: 0;
+    accent-color: var(--_primary);
+    cursor: pointer;
+  }
+  input.select + .badge {
+    margin-inline-end: auto;
+  }
   button.badge {
     font: inherit;
     font-size: 0.85em;
@@ -137,6 +148,43 @@ export const styles = css`
     height: 8px;
     border-radius: 50%;
     background: var(--_success);
+  }
+  /* The owner (or "Assign"): compact, after the badges. */
+  .owner-btn {
+    min-height: 28px;
+    min-width: 0;
+    padding: 2px 8px;
+    font-size: 0.85em;
+    font-weight: 600;
+    color: var(--_muted);
+    max-width: 12em;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .presence {
+    font-weight: 600;
+    color: var(--_accent);
+  }
+  .presence.calling {
+    color: var(--_danger);
+  }
+  .presence .dot {
+    width: 8px;
+    height: 8px;
+    flex: none;
+    border-radius: 50%;
+    background: currentColor;
+  }
+  select.call-mode {
+    flex: 1 1 100%;
+    min-height: 36px;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.8);
+    background: var(--_surface);
+    color: var(--_text);
+    font: inherit;
+    padding: 0 8px;
   }
   footer {
     display: flex;

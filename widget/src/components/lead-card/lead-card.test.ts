@@ -238,7 +238,9 @@ describe('lead-card', () => {
       ['INVALID_PHONE_FORMAT', 'Open phone settings', '/settings/phone'],
     ]) {
       it(`shows the step-by-step guide for ${code} and fires call-failed`, async () => {
-        const lead = makeLead({ phone: '2125551234', phoneValid: false });
+        // a valid lead number with INVALID_PHONE_FORMAT: the clinic's number is the one to fix (phone settings); the
+        // lead's own bad number is the guide's other case (call-error-guide.test.ts)
+        const lead = code === 'INVALID_PHONE_FORMAT' ? makeLead({ phone: '+12125551234', phoneValid: true }) : makeLead({ phone: '2125551234', phoneValid: false });
         const backend = new FakeBackend([lead]);
         backend.overrides.push((r) => (r.path.endsWith('/calls') ? error(422, code, 'Refused') : undefined));
         const { card } = await renderCard(lead, { backend });

@@ -6,6 +6,9 @@ import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
 import { callGuideTemplate, callStateStyles, callStateTemplate } from '../../calls/call-view.js';
 import { CallController } from '../../calls/call-controller.js';
+import { callModesOf, callModeTemplate, legText, preferredMode } from '../../calls/call-mode.js';
+import { loadLazy } from '../../lazy-load.js';
+import { presenceContext, presenceText, PresenceWatch, type Presence } from '../../leads/presence.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { emit } from '../../events.js';
 import {
@@ -19,6 +22,7 @@ import { editContact } from '../../leads/contact-edit.js';
 import { scheduleFollowUp } from '../../leads/follow-up.js';
 import { askLostReason, type LostChoice } from '../../leads/lost-reason.js';
 import { changeLeadStatus } from '../../leads/status-actions.js';
+import type { LeadSelection } from '../../leads/selection.js';
 import { nextLineStyles, nextLinesTemplate } from '../../leads/next-lines.js';
 import { scoreRuleStyles, scoreRulesTemplate } from '../../leads/score-view.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
@@ -31,7 +35,8 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  * @tagname lead-card
  * @summary One lead on the board: tier and status badges, name, phone, services, last contact, and the
  * Call Back / SMS / Book / Lost actions. Clicking anywhere but a button (or Space / Enter on the focused card)
- * opens the lead. Keys while focus is in the card: C call, S SMS, B book, L lost (asks why first), F follow up, E edit the contact.
+ * opens the lead. Keys while focus is in the card: C call, S SMS, B book, L lost (asks why first), F follow up, E edit the contact,
+ * X select (with a `selection`, the card shows a "Select <name>" checkbox).
  *
  * @fires lead-open - The card was activated (cancelable).
  * @fires call-start-request - Before the call is placed (cancelable).
@@ -46,6 +51,7 @@ const INTERACTIVE = new Set(['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMM
  *
  * @csspart base - The card box.
  * @csspart header - The row of badges.
+ * @csspart select - The selection checkbox (shown when the board passes a `selection`).
  * @csspart score-badge - The tier and score badge (a button that explains the score).
  * @csspart status-badge - The status badge.
  * @csspart explanation - The score explanation panel.
@@ -79,12 +85,17 @@ export class LeadCard extends LitElement {
     api: () => this.api,
     live: () => this.live,
     lead: () => this.lead,
+    presence: () => this.presence,
+    me: () => this.config.session?.user.id,
+    mode: () => (callModesOf(this.config.session).length > 1 ? preferredMode(this.config.session) : undefined),
   });
 
   /** The lead to show (from GET /v1/leads or a realtime event). */
   @property({ attribute: false }) lead: Lead | null = null;
   /** Reference time for "5m ago" (ms); the board ticks it every minute. Defaults to now at render. */
   @property({ attribute: false }) now: number | null = null;
+  /** The board's selection: the card shows a checkbox and X toggles it. */
+  @property({ attribute: false }) selection: LeadSelection | null = null;
 
   @consume({ context: apiContext, subscribe: true })
   @state()
@@ -98,14 +109,49 @@ export class LeadCard extends LitElement {
   @state()
   private config: WidgetConfig = defaultConfig;
 
+  @consume({ context: presenceContext, subscribe: true })
+  @state()
+  private presence?: Presence;
+
+  /** Colleagues on this lead ("Maria is calling · 0:42", ticking). */
+  private readonly watch = new PresenceWatch(this, { presence: () => this.presence, leadId: () => this.lead?.id });
+
   @state() private explainOpen = false;
   @state() private pendingStatus: 'booked' | 'lost' | null = null;
   private askingLost = false;
+  private offSelection: (() => void) | null = null;
 
   constructor() {
     super();
     this.addEventListener('click', this.onHostClick);
     this.addEventListener('keydown', this.onHostKeydown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.offSelection?.();
+    this.offSelection = null;
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('selection') || (this.selection && !this.offSelection)) {
+      this.offSelection?.();
+      this.offSelection = this.selection?.onChange(() => this.requestUpdate()) ?? null;
+    }
+  }
+
+  /** The Assign control: the owner picker (lazy), then PATCH ownerId; the toast says to whom. */
+  async assign(): Promise<void> {
+    const lead = this.lead;
+    if (!lead || !this.api || this.askingLost) return;
+    this.askingLost = true;
+    try {
+      const lazy = await loadLazy();
+      const saved = await lazy.assignOne(this, this.renderRoot, this.api, lead, this.config.session);
+      if (saved && this.lead?.id === saved.id) this.lead = saved;
+    } finally {
+      this.askingLost = false;
+    }
   }
 
   override updated(): void {
@@ -139,7 +185,7 @@ export class LeadCard extends LitElement {
       this.explainOpen = false;
       return;
     }
-    const action = { c: () => this.startCall(), s: () => this.composeSms(), b: () => this.book(), l: () => this.markLost(), f: () => this.followUp(), e: () => this.editContact() }[
+    const action = { c: () => this.startCall(), s: () => this.composeSms(), b: () => this.book(), l: () => this.markLost(), f: () => this.followUp(), e: () => this.editContact(), x: () => this.toggleSelected() }[
       event.key.toLowerCase()
     ];
     if (action && !event.shiftKey) {
@@ -147,6 +193,10 @@ export class LeadCard extends LitElement {
       action();
     }
   };
+
+  private toggleSelected(): void {
+    if (this.lead) this.selection?.toggle(this.lead.id);
+  }
 
   private toggleExplain(): void {
     this.explainOpen = !this.explainOpen;
@@ -254,10 +304,19 @@ export class LeadCard extends LitElement {
   }
 
 
+  /** "Maria is calling · 0:42" / "Sam is viewing": colleagues on this lead (never the user's own presence). */
+  private renderPresence() {
+    const others = this.watch.others;
+    if (!others.length) return nothing;
+    const calling = others.some((u) => u.activity === 'calling');
+    return html`<p class="line presence ${calling ? 'calling' : ''}" part="presence"><span class="dot" aria-hidden="true"></span>${presenceText(others)}</p>`;
+  }
+
   private renderCallButton() {
     const { phase, busy } = this.calls;
-    const label =
-      phase === 'starting' || phase === 'queued'
+    const label = !busy
+      ? 'Call Back'
+      : phase === 'starting' || phase === 'queued'
         ? 'Calling...'
         : phase === 'ringing'
           ? 'Ringing...'
@@ -280,6 +339,10 @@ export class LeadCard extends LitElement {
     const now = this.now ?? Date.now();
     return html`<div class="card ${tierKey}" part="base">
       <header part="header">
+        ${this.selection
+          ? html`<input type="checkbox" class="select" part="select" aria-label="Select ${lead.name}" aria-keyshortcuts="X"
+              .checked=${this.selection.has(lead.id)} @change=${this.toggleSelected} />`
+          : nothing}
         <button
           class="badge badge--${tierKey}"
           part="score-badge"
@@ -291,6 +354,15 @@ export class LeadCard extends LitElement {
           <span aria-hidden="true">${tier.emoji}</span> ${tier.label} ${lead.leadScore}<span class="visually-hidden">, explain the score</span>
         </button>
         <span class="badge badge--status badge--${lead.leadStatus}" part="status-badge">${statusLabel(lead.leadStatus)}</span>
+        <button
+          class="btn btn--ghost owner-btn"
+          part="owner-button"
+          aria-haspopup="dialog"
+          aria-label=${lead.ownerId ? `Reassign (owner: ${lead.ownerName ?? 'someone'})` : 'Assign an owner'}
+          @click=${this.assign}
+        >
+          ${lead.ownerId ? 'Reassign' : 'Assign'}
+        </button>
       </header>
       ${this.explainOpen ? this.renderExplanation(lead) : nothing}
       <div class="body" part="body">
@@ -313,11 +385,14 @@ export class LeadCard extends LitElement {
           >
         </p>
         ${nextLinesTemplate(lead, this.config.session?.org.timezone, now, (cls, part, content) => html`<p class="line ${cls}" part=${part}>${content}</p>`)}
-        ${callStateTemplate(this.calls, { lead, timeZone: this.config.session?.org.timezone, onMarkLost: () => void this.markLost() })}
+        ${this.renderPresence()}
+        ${legText(this.calls.call)
+          ? html`<p class="call-state" role="status">${legText(this.calls.call)}</p>`
+          : callStateTemplate(this.calls, { lead, timeZone: this.config.session?.org.timezone, onMarkLost: () => void this.markLost() })}
       </div>
       ${callGuideTemplate(this.calls, lead, 4, () => this.editContact('phone'))}
       <footer part="footer">
-        ${this.renderCallButton()}
+        ${callModeTemplate(this.config.session, () => this.requestUpdate(), this.calls.busy)} ${this.renderCallButton()}
         <button class="btn" part="sms-button" @click=${this.composeSms}>${messageIcon}SMS</button>
         <button class="btn" part="follow-up-button" aria-keyshortcuts="F" @click=${this.followUp}>${clockIcon}Follow up</button>
         ${this.canBook(lead)

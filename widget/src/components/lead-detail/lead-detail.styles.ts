@@ -426,4 +426,17 @@ export const styles = css`
       flex: 1 1 calc(50% - 3px);
     }
   }
+  .contact .presence {
+    font-weight: 600;
+    color: var(--_danger);
+  }
+  select.call-mode {
+    min-height: var(--_touch);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.8);
+    background: var(--_surface);
+    color: var(--_text);
+    font: inherit;
+    padding: 0 8px;
+  }
 `;

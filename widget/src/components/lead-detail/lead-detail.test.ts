@@ -909,7 +909,9 @@ describe('lead-detail', () => {
       ['INVALID_PHONE_FORMAT', '/settings/phone'],
     ]) {
       it(`shows the call-error-guide for ${code}`, async () => {
-        const lead = makeLead({ phone: '2125551234', phoneValid: false });
+        // a valid lead number with INVALID_PHONE_FORMAT: the clinic's number is the one to fix (phone settings); the
+        // lead's own bad number is the guide's other case (call-error-guide.test.ts)
+        const lead = code === 'INVALID_PHONE_FORMAT' ? makeLead({ phone: '+12125551234', phoneValid: true }) : makeLead({ phone: '2125551234', phoneValid: false });
         const backend = new FakeBackend([lead]);
         backend.overrides.push((r) => (r.path.endsWith('/calls') ? error(422, code, 'Refused') : undefined));
         const { el } = await renderDetail(lead, { backend });

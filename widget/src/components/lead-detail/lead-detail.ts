@@ -7,6 +7,8 @@ import type { LeadsApiClient } from '../../api/client.js';
 import type { LiveUpdates } from '../../api/live.js';
 import { callGuideTemplate, callOutcomeText, callStateStyles, callStateTemplate } from '../../calls/call-view.js';
 import { CallController } from '../../calls/call-controller.js';
+import { callModesOf, callModeTemplate, legText, preferredMode } from '../../calls/call-mode.js';
+import { presenceContext, presenceText, PresenceWatch, type Presence } from '../../leads/presence.js';
 import { apiContext, configContext, defaultConfig, liveContext, type WidgetConfig } from '../../contexts.js';
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
@@ -168,6 +170,10 @@ export class LeadDetail extends LitElement {
     api: () => this.api,
     live: () => this.live,
     lead: () => this.shown,
+    presence: () => this.presence,
+    me: () => this.config.session?.user.id,
+    mode: () => (callModesOf(this.config.session).length > 1 ? preferredMode(this.config.session) : undefined),
+    dialogParent: () => this.dialog ?? this.renderRoot,
   });
 
   private readonly modal = new ModalController(
@@ -259,8 +265,14 @@ export class LeadDetail extends LitElement {
   @state()
   private config: WidgetConfig = defaultConfig;
 
+  @consume({ context: presenceContext, subscribe: true })
+  @state()
+  private presence?: Presence;
+
   @state() private ownComposer = false;
   private askingLost = false;
+  /** 'viewing' on this lead while open (the heartbeat is Presence's), and the colleagues on it. */
+  private readonly watch = new PresenceWatch(this, { presence: () => this.presence, leadId: () => this.id_ || undefined, viewing: () => this.open });
 
   // --- lifecycle ------------------------------------------------------------------------------
 
@@ -272,6 +284,23 @@ export class LeadDetail extends LitElement {
       this.showToast((event as LeadsEvent<'toast-show'>).detail);
     });
     return root;
+  }
+
+  /** The owner line's Assign / Change: the owner picker (lazy), then PATCH ownerId. */
+  private async onAssign(): Promise<void> {
+    const lead = this.shown;
+    if (!lead || !this.api || this.askingLost) return;
+    this.askingLost = true;
+    try {
+      const lazy = await loadLazy();
+      const saved = await lazy.assignOne(this.dialog ?? this, this.dialog ?? this.renderRoot, this.api, lead, this.config.session);
+      if (saved) {
+        this.loader.apply(saved);
+        emit(this, 'lead-changed', { lead: saved });
+      }
+    } finally {
+      this.askingLost = false;
+    }
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -461,6 +490,10 @@ export class LeadDetail extends LitElement {
                   : html`<span class="muted">No email</span>`}
               </li>
               ${nextLinesTemplate(lead, this.config.session?.org.timezone, Date.now(), (cls, part, content) => html`<li class=${cls} part=${part}>${content}</li>`)}
+              <li>
+                <button class="btn btn--ghost" part="owner-button" aria-haspopup="dialog" @click=${() => this.onAssign()}>${lead.ownerId ? 'Change owner' : 'Assign an owner'}</button>
+              </li>
+              ${this.watch.others.length ? html`<li class="presence" part="presence">${presenceText(this.watch.others)}</li>` : nothing}
               <li><button class="btn btn--ghost" part="edit-button" @click=${() => this.onEditContact()}>Edit contact</button></li>
             </ul>
             ${lead.phoneValid === false
@@ -703,7 +736,8 @@ export class LeadDetail extends LitElement {
         <div class="skeleton" aria-hidden="true"></div>
       </div>`;
     }
-    return html`${lead ? callGuideTemplate(this.calls, lead, 3, () => this.onEditContact('phone')) : nothing} ${callStateTemplate(this.calls, {
+    const leg = legText(this.calls.call);
+    return html`${lead ? callGuideTemplate(this.calls, lead, 3, () => this.onEditContact('phone')) : nothing} ${leg ? html`<p class="call-state" role="status">${leg}</p>` : callStateTemplate(this.calls, {
         lead: detail,
         timeZone: this.config.session?.org.timezone,
         latest: this.latestCall(detail),
@@ -728,8 +762,9 @@ export class LeadDetail extends LitElement {
 
   private renderCallButton() {
     const { phase, busy } = this.calls;
-    const label =
-      phase === 'starting' || phase === 'queued' ? 'Calling...' : phase === 'ringing' ? 'Ringing...' : phase === 'in-progress' ? 'On call' : 'Call Now';
+    const label = !busy
+      ? 'Call Now'
+      : phase === 'starting' || phase === 'queued' ? 'Calling...' : phase === 'ringing' ? 'Ringing...' : phase === 'in-progress' ? 'On call' : 'Call Now';
     return html`<button
       class="btn btn--primary"
       part="call-button"
@@ -747,7 +782,7 @@ export class LeadDetail extends LitElement {
       ${this.renderHeader(lead)}
       <div class="modal-body" part="body">${this.renderBody(lead)}</div>
       <footer class="modal-footer" part="footer">
-        ${this.renderCallButton()}
+        ${callModeTemplate(this.config.session, () => this.requestUpdate(), this.calls.busy)} ${this.renderCallButton()}
         <button class="btn" part="sms-button" ?disabled=${!lead} @click=${this.onSms}>${messageIcon}SMS</button>
         <button class="btn" part="follow-up-button" ?disabled=${!lead} @click=${this.onFollowUp}>Follow up</button>
         <span class="spacer"></span>

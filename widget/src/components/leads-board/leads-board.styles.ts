@@ -38,6 +38,11 @@ export const styles = css`
     font-size: 0.7em;
     margin-inline-start: 6px;
   }
+  .list-actions {
+    display: flex;
+    justify-content: flex-end;
+    margin-block: -4px;
+  }
   .toolbar {
     display: flex;
     flex-wrap: wrap;
@@ -279,6 +284,11 @@ export const styles = css`
     }
     .header .label {
       display: none;
+    }
+    /* Five header buttons do not fit beside the title on a phone: they wrap rather than widen the page. */
+    .header .actions {
+      flex-wrap: wrap;
+      justify-content: flex-end;
     }
     h2 .count {
       display: block;

@@ -15,6 +15,8 @@ import { loadLazy } from '../../lazy-load.js';
 import { STATUS_LABELS, TIER_INFO, tierOf } from '../../format.js';
 import { badges, buttons, tokens } from '../../styles/tokens.js';
 import { LeadCard } from '../lead-card/lead-card.js';
+import { LeadSelection } from '../../leads/selection.js';
+import { BoardTeam } from './board-team.js';
 import type { LeadDetail } from '../lead-detail/lead-detail.js';
 import type { SmsComposer } from '../sms-composer/sms-composer.js';
 import { refreshIcon, searchIcon } from '../lead-card/icons.js';
@@ -37,6 +39,7 @@ const SHORTCUTS: Array<[string, string]> = [
   ['L', 'Mark as lost (asks why)'],
   ['F', 'Schedule a follow-up'],
   ['E', 'Edit the contact'],
+  ['X', 'Select / unselect the focused lead (bulk actions)'],
   ['↑ ↓ ← →', 'Previous / next lead (continues onto the next page)'],
   ['PgUp PgDn', 'Previous / next page'],
   ['/', 'Search'],
@@ -59,6 +62,8 @@ const SHORTCUTS: Array<[string, string]> = [
  * @fires sms-compose-request - Before the SMS composer opens (cancelable).
  * @fires sms-sent - An SMS was accepted.
  * @fires hot-lead - A lead crossed into Hot.
+ * @fires selection-action - A bulk action on the selected cards or on all matching (cancelable): 'text' opens the campaign composer.
+ * @fires campaign-started - A campaign was started from the campaign composer (the campaigns panel opens on it).
  *
  * @csspart base - The board's box.
  * @csspart header - Title, count and the header buttons.
@@ -77,6 +82,7 @@ const SHORTCUTS: Array<[string, string]> = [
  * @csspart empty - The empty state.
  * @csspart error - The error state.
  * @csspart pager - The pagination bar.
+ * @csspart text-list-button - "Text these N leads": a campaign to the whole filter (shown while no card is selected).
  * @csspart toaster - The toast region element.
  *
  * @cssprop --leads-board-bg - Board background (defaults to --leads-color-surface-alt).
@@ -90,6 +96,19 @@ export class LeadsBoard extends LitElement {
   private readonly apiProvider = new ContextProvider(this, { context: apiContext });
   private readonly liveProvider = new ContextProvider(this, { context: liveContext });
   private readonly configProvider = new ContextProvider(this, { context: configContext });
+  /** Owners (filter, bulk assign), presence and the call queue. */
+  private readonly team = new BoardTeam(this, {
+    api: () => this.apiProvider.value,
+    session: () => this.session,
+    onFilter: () => {
+      this.page = 1;
+      this.load();
+    },
+    onAssigned: () => {
+      this.selection.clear();
+      this.load({ silent: true });
+    },
+  });
 
   @query('input[type="search"]') private searchInput!: HTMLInputElement;
   @query('leads-toaster') private toaster?: LeadsToaster;
@@ -157,6 +176,10 @@ export class LeadsBoard extends LitElement {
   private readonly detailRef = createRef<LeadDetail>();
   private readonly composerRef = createRef<SmsComposer>();
   private focusAfterLoad: 'first' | 'last' | null = null;
+  /** The selected cards (bulk actions); kept across pages and live updates, cleared when the filter changes. */
+  readonly selection = new LeadSelection();
+  /** The filter the selection was made under (JSON of `filters` without the sort). */
+  private selectionFilter = '';
 
   constructor() {
     super();
@@ -164,6 +187,14 @@ export class LeadsBoard extends LitElement {
     this.addEventListener('lead-open', this.onLeadOpen);
     this.addEventListener('sms-compose-request', this.onSmsRequest);
     this.addEventListener('lead-status-change', this.onStatusChange);
+    this.addEventListener('selection-action', this.onSelectionAction);
+    // The picked leads got their campaign: a new list starts empty.
+    this.addEventListener('campaign-started', () => this.selection.clear());
+    this.selection.onChange(() => {
+      this.requestUpdate();
+      // The selection bar is in the lazy chunk: it upgrades as soon as it has loaded.
+      if (this.selection.size(this.total)) void loadLazy().catch(() => undefined);
+    });
   }
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
@@ -176,6 +207,12 @@ export class LeadsBoard extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.clockTimer = setInterval(() => (this.now = Date.now()), 30_000);
+    // The lead detail and the dialogs live in the lazy chunk: fetch it once the page is idle, so the first lead opened
+    // does not wait for it (a failed fetch is retried on first use).
+    const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+    const prefetch = () => void loadLazy().catch(() => undefined);
+    if (idle) idle(prefetch, { timeout: 3000 });
+    else setTimeout(prefetch, 1500);
   }
 
   override disconnectedCallback(): void {
@@ -239,6 +276,7 @@ export class LeadsBoard extends LitElement {
     }
     this.liveProvider.setValue(live ?? undefined);
     this.subscribeLive(live ?? null);
+    this.team.setLive(live ?? null);
 
     if (apiChanged || (changed.has('token') && this.error)) {
       this.loadSession();
@@ -271,6 +309,7 @@ export class LeadsBoard extends LitElement {
         });
       }),
       live.on('lead:deleted', ({ leadId }) => {
+        this.selection.remove(leadId);
         this.items = this.items.filter((l) => l.id !== leadId);
         this.scheduleRefresh();
       }),
@@ -289,6 +328,7 @@ export class LeadsBoard extends LitElement {
     if (!api) return;
     try {
       this.session = await api.session();
+      this.team.loadTeam();
     } catch {
       this.session = null;
     }
@@ -310,7 +350,7 @@ export class LeadsBoard extends LitElement {
 
   private onLiveLead(lead: Lead): void {
     // Views and the other sorts depend on fields the board does not judge: any change may move a lead.
-    const exact = !this.view && !this.appointment && !this.filters.lostReason && this.sort === 'score';
+    const exact = !this.view && !this.appointment && !this.filters.lostReason && !this.team.owner && this.sort === 'score';
     clearTimeout(this.countsTimer);
     this.countsTimer = setTimeout(() => this.loadCounts(), 1000);
     const index = this.items.findIndex((l) => l.id === lead.id);
@@ -347,6 +387,12 @@ export class LeadsBoard extends LitElement {
     if (options.silent && this.items.length) this.refreshing = true;
     else this.loading = true;
     const query: LeadQuery = { ...this.filters, page: this.page, pageSize: this.pageSize };
+    // Another filter is another list: a selection made under the old one would act on leads no longer shown.
+    const filterKey = JSON.stringify({ ...this.filters, sort: null });
+    if (filterKey !== this.selectionFilter) {
+      this.selectionFilter = filterKey;
+      this.selection.clear();
+    }
     this.loadCounts(abort.signal);
     try {
       const result = await api.listLeads(query, abort.signal);
@@ -391,6 +437,7 @@ export class LeadsBoard extends LitElement {
       view: this.view || null,
       appointment: this.appointment || null,
       lostReason: this.showsLost && this.lostReason ? this.lostReason : null,
+      owner: this.team.owner || null,
     };
   }
 
@@ -475,6 +522,7 @@ export class LeadsBoard extends LitElement {
     this.status = '';
     this.appointment = '';
     this.lostReason = '';
+    this.team.owner = '';
     this.q = '';
     if (this.searchInput) this.searchInput.value = '';
     this.page = 1;
@@ -487,7 +535,7 @@ export class LeadsBoard extends LitElement {
    */
   private onToast = (event: LeadsEvent<'toast-show'>): void => {
     event.stopPropagation();
-    const dialogs = [this.composerRef.value, this.detailRef.value];
+    const dialogs = [this.composerRef.value, this.detailRef.value, this.renderRoot.querySelector('call-queue') as (HTMLElement & { open: boolean; showToast(o: unknown): void }) | null];
     const target = dialogs.find((d) => d?.open && typeof d.showToast === 'function' && !(event.detail.outlivesDialog && event.composedPath().includes(d)));
     if (target) target.showToast(event.detail);
     else this.toaster?.show(event.detail);
@@ -498,6 +546,8 @@ export class LeadsBoard extends LitElement {
     queueMicrotask(() => {
       if (event.defaultPrevented) return;
       this.returnFocus = this.cardOf(event.composedPath());
+      // lead-detail is in the lazy chunk of the script-tag build: it upgrades (with the properties set here) once loaded.
+      void loadLazy();
       this.detailLead = event.detail.lead;
     });
   };
@@ -509,6 +559,23 @@ export class LeadsBoard extends LitElement {
       // The composer is in the lazy chunk: it upgrades (with the properties set here) once loaded.
       void loadLazy();
       this.smsLead = event.detail.lead;
+    });
+  };
+
+  /** The campaign composer or the campaigns panel (lazy elements, opened in our shadow root: campaigns-panel/open-campaigns.ts). */
+  private openCampaigns(what: import('../campaigns-panel/open-campaigns.js').OpenCampaigns): void {
+    loadLazy().then(
+      (lazy) => lazy.openCampaigns(this.renderRoot, what),
+      () => this.toaster?.show({ variant: 'error', message: "Campaigns couldn't be loaded. Check your connection and try again." }),
+    );
+  }
+
+  /** The selection bar's actions: 'text' opens the campaign composer (after the host had its chance to prevent it). */
+  private onSelectionAction = (event: LeadsEvent<'selection-action'>): void => {
+    queueMicrotask(() => {
+      if (event.defaultPrevented) return;
+      if (event.detail.action === 'text') this.openCampaigns({ compose: { leadIds: event.detail.leadIds, filter: event.detail.filter, total: this.selection.size(this.total), leads: this.items } });
+      else if (event.detail.action === 'assign') void this.team.assign(event.detail.leadIds, event.detail.filter, this.selection.size(this.total), this.renderRoot);
     });
   };
 
@@ -534,7 +601,7 @@ export class LeadsBoard extends LitElement {
 
   private onKeydown = (event: KeyboardEvent): void => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (this.detailLead || this.smsLead || this.helpDialog?.open) return;
+    if (this.detailLead || this.smsLead || this.helpDialog?.open || this.renderRoot.querySelector('campaign-composer[open], campaigns-panel[open]') || this.team.open) return;
     const origin = event.composedPath()[0] as HTMLElement;
     const typing = origin?.localName === 'input' || origin?.localName === 'textarea' || origin?.localName === 'select' || origin?.isContentEditable;
     if (typing) return;
@@ -671,6 +738,7 @@ export class LeadsBoard extends LitElement {
         <select part="sort" aria-label="Sort by" .value=${this.sort} @change=${this.onSort}>
           ${BOARD_SORTS.map((s) => html`<option value=${s} ?selected=${this.sort === s}>${SORT_LABELS[s]}</option>`)}
         </select>
+        ${this.team.renderOwnerFilter()}
       </div>
     </div>`;
   }
@@ -702,7 +770,7 @@ export class LeadsBoard extends LitElement {
       </div>`;
     }
     if (!this.items.length) {
-      const filtered = this.tier !== 'all' || !!this.status || !!this.appointment || !!this.lostReason || !!this.q.trim() || !!this.view;
+      const filtered = this.tier !== 'all' || !!this.status || !!this.appointment || !!this.lostReason || !!this.team.owner || !!this.q.trim() || !!this.view;
       return html`<div class="state" part="empty">
         <p class="title">${this.view && !this.q.trim() ? `Nothing in ${VIEW_LABELS[this.view]} right now` : filtered ? 'No leads match these filters' : 'No leads yet'}</p>
         <p class="muted">${filtered ? 'Try another search or tier.' : 'New leads appear here as soon as they arrive.'}</p>
@@ -722,6 +790,7 @@ export class LeadsBoard extends LitElement {
             tabindex=${lead.id === activeId ? '0' : '-1'}
             .lead=${lead}
             .now=${this.now}
+            .selection=${this.selection}
           ></lead-card>
         </li>`,
       )}
@@ -737,6 +806,27 @@ export class LeadsBoard extends LitElement {
       <span class="page-info" aria-live="polite">Page ${this.page} of ${this.totalPages} · ${from}–${to} of ${this.total} leads</span>
       <button class="btn" ?disabled=${this.page >= this.totalPages || this.loading} @click=${() => this.goToPage(this.page + 1)}>Next ›</button>
     </nav>`;
+  }
+
+  /** "Text these N leads": a campaign to the whole filter, while nothing is selected. */
+  private renderTextList() {
+    if (this.error || !this.items.length || this.selection.size(this.total)) return nothing;
+    return html`<div class="list-actions">
+      <button class="btn" part="text-list-button" aria-haspopup="dialog" @click=${() => this.openCampaigns({ compose: { leadIds: null, filter: this.filters, total: this.total, leads: this.items } })}>
+        Text these ${this.total} lead${this.total === 1 ? '' : 's'}
+      </button>
+    </div>`;
+  }
+
+  /** The selection bar while cards are selected (sticky under the list). */
+  private renderSelectionBar() {
+    if (this.error || !this.selection.size(this.total)) return nothing;
+    return html`<leads-selection-bar
+      .selection=${this.selection}
+      .total=${this.total}
+      .pageIds=${this.items.map((l) => l.id)}
+      .filter=${this.filters}
+    ></leads-selection-bar>`;
   }
 
   private renderHelp() {
@@ -781,10 +871,12 @@ export class LeadsBoard extends LitElement {
         <div class="header" part="header">
           <h2 id="board-title">${this.heading}<span class="count">${this.loading && !this.items.length ? '' : `${this.total} total`}</span></h2>
           <div class="actions">
+            ${this.team.renderStartButton(() => this.team.startQueue(this.filters, this.view ? VIEW_LABELS[this.view] : 'All leads'))}
             <button class="btn" @click=${() => this.refresh()} ?disabled=${this.refreshing} aria-label="Refresh">
               ${this.refreshing ? html`<span class="spinner" aria-hidden="true"></span>` : refreshIcon}<span class="label" aria-hidden="true">Refresh</span>
             </button>
             <button class="btn" @click=${this.exportCsv}>CSV</button>
+            <button class="btn" aria-haspopup="dialog" @click=${() => this.openCampaigns({ panel: { highlight: null } })}>Campaigns</button>
             <button class="btn" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" @click=${this.openHelp}>?</button>
           </div>
         </div>
@@ -799,9 +891,9 @@ export class LeadsBoard extends LitElement {
               <button class="btn btn--ghost" aria-label="Dismiss alert" @click=${() => (this.hotLead = null)}>×</button>
             </div>`
           : nothing}
-        ${this.renderList()} ${this.renderPager()}
+        ${this.renderTextList()} ${this.renderList()} ${this.renderSelectionBar()} ${this.renderPager()}
       </section>
-      ${this.renderHelp()} ${this.renderDialogs()}
+      ${this.renderHelp()} ${this.renderDialogs()} ${this.team.renderQueue()}
       <leads-toaster part="toaster"></leads-toaster>`;
   }
 }
