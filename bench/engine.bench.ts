@@ -7,9 +7,14 @@
  *    indexes from server/src/db/indexes.ts): the engine runs in its own process (engine/testing/child-engine.ts) on a
  *    data directory; a loader process bulk-loads N leads of one clinic with insertMany batches of 1000 while this process
  *    runs a board-page loop (find page + countDocuments, as the leads repository does) on its own connection and
- *    records the worst latency; then a compaction is forced (still querying), more writes go to the journal, the engine
- *    is killed (-9) and restarted: time to start (snapshot load + journal replay + index ordering) and the first query.
- *    Resident memory of the engine process after the load and after the restart.
+ *    records the worst latency (auto compactions run during the load); then a compaction is forced while a second
+ *    loader adds 2% more leads (still querying: "worst query ms (compaction + load)"; those writes are the journal to
+ *    replay), the engine is killed (-9) and restarted: time to start (snapshot load + journal replay + index ordering)
+ *    and the first query. Resident memory of the engine process after the load and after the restart.
+ *    Issue 19's figures also go to artifacts/bench.json (merged into what is there): `engine.start_ms_<size>`,
+ *    `engine.rss_mb_<size>`, `engine.rss_bytes_per_lead_<size>`, `engine.worst_query_ms_compaction_<size>` (worst of
+ *    the load with its compactions and the forced compaction with its load), `engine.worst_query_ms_load_<size>`;
+ *    size `100k`, `1m`.
  *    Sizes: 100k by default; `BENCH_ENGINE_1M=1 npm run bench -- engine` (or `npm run bench -- engine --1m`) adds 1M
  *    (several minutes, ~2 GB of memory and ~1.5 GB of disk); `BENCH_ENGINE_SCALES=100000,300000` picks sizes.
  * Runs inside `npm run bench`, or alone: `npx tsx bench/engine.bench.ts [--1m]`.

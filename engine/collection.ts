@@ -148,7 +148,7 @@ export class Collection {
 
   /**
    * Recovery from a snapshot: appends documents that already satisfied every index when the snapshot was cut (no
-   * unique checks, no journal); index entries go to the pending lists and are sorted once, on first use.
+   * unique checks, no journal); unique indexes get their entries now, the others at the saved order or finishLoad.
    */
   load(docs: Document[]): void {
     if (this.docs.size === 0) {

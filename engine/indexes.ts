@@ -474,7 +474,28 @@ export class Index {
 
   /** [lo, hi) positions in sorted() of the entries inside the range. */
   rangePositions(range: KeyRange): [number, number] {
-    const arr = this.sorted();
+    return this.positionsIn(this.sorted(), range);
+  }
+
+  /**
+   * Entries inside the range (the planner's tie-break between equal plans), without merging a modest pending list:
+   * during a bulk load every count would otherwise merge each tied index (a copy of all its entries) per query.
+   */
+  countInRange(range: KeyRange): number {
+    if (this.pending.length > Math.max(4096, this.entries.length >> 6)) {
+      const [lo, hi] = this.rangePositions(range);
+      return hi - lo;
+    }
+    const [lo, hi] = this.positionsIn(this.entries, range);
+    let n = hi - lo;
+    for (const e of this.pending) {
+      const [a, b] = this.positionsIn([e], range);
+      n += b - a;
+    }
+    return n;
+  }
+
+  private positionsIn(arr: Entry[], range: KeyRange): [number, number] {
     const n = range.start.length;
     const docOf = this.docOf;
     const cmpPrefix = (e: Entry, b: unknown[]) => {

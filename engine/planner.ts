@@ -198,10 +198,7 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
   let bestCandidates: number | null = null;
   const entriesIn = (idx: Index, ranges: KeyRange[]) => {
     let n = 0;
-    for (const r of ranges) {
-      const [lo, hi] = idx.rangePositions(r);
-      n += hi - lo;
-    }
+    for (const r of ranges) n += idx.countInRange(r);
     return n;
   };
   // hidden indexes (collMod index.hidden / createIndexes hidden: true) are maintained but never planned

@@ -113,4 +113,19 @@ describe('embedded engine: compact index entries at scale', function () {
     engine = await startEngine({ dataDir });
     assert.equal(await checkOrders(engine.uri, 'after a restart'), total + 1);
   });
+
+  it('compact() called while a compaction runs writes a snapshot cut after the call', async () => {
+    engine = await startEngine({ dataDir, compactSliceMs: 0.5, compactPauseMs: 2 });
+    const client = new MongoClient(engine.uri);
+    const col = client.db('scale').collection('leads');
+    await col.insertMany(Array.from({ length: 2000 }, (_, i) => doc(i)));
+    const first = engine.compact();
+    await col.insertOne(doc(5000)); // after the first cut
+    const second = engine.compact();
+    await first;
+    assert.equal(engine.lastCompaction()?.documents, 2000);
+    await second;
+    assert.equal(engine.lastCompaction()?.documents, 2001, 'the second snapshot holds the write made before the call');
+    await client.close();
+  });
 });
