@@ -27,8 +27,9 @@ import { idempotencyKey, inboundForm, smsBody, statusForm } from '../sms/routes.
 import { frontDeskBody } from '../settings/front-desk.js';
 import { keywordSettingsSchema } from '../scoring/keywords.js';
 import * as r from './reply-schemas.js';
+import { CODES as TWILIO_CODES } from '../telephony/twilio.js';
 
-export type Auth = 'public' | 'token' | 'admin' | 'secretKey' | 'vapi' | 'twilio';
+export type Auth = 'public' | 'token' | 'admin' | 'secretKey' | 'vapi' | 'twilio' | 'metrics';
 
 export interface RouteSpec {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -57,6 +58,18 @@ const lead = z.object({ lead: leadSchema });
 const campaign = z.object({ campaign: r.campaignSchema });
 const notFound = { 404: ['NOT_FOUND'] };
 
+/** Error lists merged by status. */
+const merge = (...lists: Array<Record<number, string[]>>) => {
+  const out: Record<number, string[]> = {};
+  for (const list of lists) for (const [status, codes] of Object.entries(list)) out[+status] = [...(out[+status] ?? []), ...codes];
+  return out;
+};
+/** What a refusal by Twilio becomes (server/src/telephony/twilio.ts): its mapped codes, else TWILIO_ERROR / _TIMEOUT / _UNAVAILABLE. */
+const twilioErrors: Record<number, string[]> = merge(
+  ...Object.values(TWILIO_CODES).map(([code, status]) => ({ [status]: [code] })),
+  { 502: ['TWILIO_ERROR'], 503: ['TWILIO_TIMEOUT', 'TWILIO_UNAVAILABLE'] },
+);
+
 export const ROUTES: RouteSpec[] = [
   // ---- Public ----
   { method: 'get', path: '/healthz', tag: 'Health', summary: 'Liveness: the process answers', auth: 'public', replies: { 200: r.healthReplySchema } },
@@ -64,7 +77,11 @@ export const ROUTES: RouteSpec[] = [
     method: 'get', path: '/readyz', tag: 'Health', summary: 'Readiness: the database (and message bus) answer; 503 while draining', auth: 'public',
     replies: { 200: r.healthReplySchema }, errors: { 503: ['NOT_READY', 'SHUTTING_DOWN'] },
   },
-  { method: 'get', path: '/v1/openapi.json', tag: 'Health', summary: 'This document', auth: 'public', replies: { 200: z.record(z.string(), z.unknown()) } },
+  { method: 'get', path: '/v1/openapi.json', tag: 'Health', summary: 'This document (ETag; If-None-Match answers 304)', auth: 'public', replies: { 200: z.record(z.string(), z.unknown()), 304: null } },
+  {
+    method: 'get', path: '/metrics', tag: 'Operations', summary: 'Prometheus metrics; only with METRICS_TOKEN set and sent as a bearer token (else 404)', auth: 'metrics',
+    replies: { 200: { media: 'text/plain', description: 'Prometheus text exposition format 0.0.4.' } }, errors: { 404: ['ROUTE_NOT_FOUND'] },
+  },
   {
     method: 'post', path: '/v1/embed-tokens', tag: 'Auth', summary: "Mint a short-lived embed token for one host-CRM user (the host's backend, secret key)", auth: 'secretKey',
     body: embedTokenBody, replies: { 201: embedTokenReplySchema }, errors: { 403: ['SECRET_KEY_IN_BROWSER'] },
@@ -99,10 +116,10 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'patch', path: '/v1/leads/:id', tag: 'Leads', summary: 'Status change (workflow rules), contact edit and/or owner, version-checked', auth: 'token', params: leadId,
     body: req.statusChangeBody, replies: { 200: lead },
-    errors: { 400: ['INVALID_PHONE_FORMAT', 'INVALID_TIME_ZONE', 'LOST_NOTE_REQUIRED', 'LOST_FIELDS_WITHOUT_LOST', 'UNKNOWN_OWNER'], 404: ['NOT_FOUND'], 409: ['STALE_LEAD', 'CALL_IN_PROGRESS', 'DUPLICATE_EXTERNAL_ID'], 422: ['INVALID_TRANSITION'] },
+    errors: { 400: ['INVALID_PHONE_FORMAT', 'INVALID_TIME_ZONE', 'LOST_NOTE_REQUIRED', 'LOST_REASON_REQUIRED', 'LOST_FIELDS_WITHOUT_LOST', 'UNKNOWN_OWNER'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['STALE_LEAD', 'CALL_IN_PROGRESS', 'DUPLICATE_EXTERNAL_ID', 'LEAD_CHANGE_CONFLICT'], 422: ['INVALID_TRANSITION'] },
   },
   { method: 'delete', path: '/v1/leads/:id', tag: 'Leads', summary: 'Delete a lead and its records (admins)', auth: 'admin', params: leadId, replies: { 200: r.deleteLeadReplySchema }, errors: notFound },
-  { method: 'post', path: '/v1/leads/:id/revert', tag: 'Leads', summary: 'Revert a lost lead to the status it came from', auth: 'token', params: leadId, replies: { 200: lead }, errors: { 404: ['NOT_FOUND'], 422: ['NOT_LOST'] } },
+  { method: 'post', path: '/v1/leads/:id/revert', tag: 'Leads', summary: 'Revert a lost lead to the status it came from', auth: 'token', params: leadId, replies: { 200: lead }, errors: { 403: ['UNDO_EXPIRED', 'FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['LEAD_CHANGE_CONFLICT'], 422: ['NOT_LOST'] } },
   { method: 'post', path: '/v1/leads/:id/notes', tag: 'Leads', summary: 'Add a note', auth: 'token', params: leadId, body: req.noteBody, replies: { 201: z.object({ note: noteSchema }) }, errors: notFound },
   {
     method: 'put', path: '/v1/appointments', tag: 'Leads', summary: "Upsert appointments from the host's scheduler (admins)", auth: 'admin',
@@ -142,7 +159,7 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post', path: '/v1/leads/:id/sms', tag: 'SMS', summary: 'Text a lead (deferred by quiet hours); idempotent by Idempotency-Key', auth: 'token', params: leadId,
     headers: idempotency, body: smsBody, replies: { 202: smsSendReplySchema },
-    errors: { 404: ['NOT_FOUND'], 422: ['TWILIO_NOT_CONFIGURED', 'SMS_OPTED_OUT', 'INVALID_PHONE_FORMAT', 'NO_SMS_CONSENT', 'INVALID_SMS_BODY', 'IDEMPOTENCY_KEY_REUSED'] },
+    errors: merge({ 404: ['NOT_FOUND'], 422: ['TWILIO_NOT_CONFIGURED', 'SMS_OPTED_OUT', 'INVALID_PHONE_FORMAT', 'NO_SMS_CONSENT', 'INVALID_SMS_BODY', 'IDEMPOTENCY_KEY_REUSED'] }, twilioErrors),
   },
 
   // ---- SMS templates and campaigns ----
@@ -172,7 +189,7 @@ export const ROUTES: RouteSpec[] = [
   },
   {
     method: 'post', path: '/v1/campaigns/:id/start', tag: 'Campaigns', summary: 'Start now or at sendAt', auth: 'token', params: camp.campaignIdParams, body: camp.campaignStartBody, replies: { 200: campaign },
-    errors: { 403: ['CAMPAIGN_NEEDS_ADMIN'], 404: ['NOT_FOUND'], 409: ['INVALID_CAMPAIGN_STATE'], 422: ['EMPTY_AUDIENCE', 'TWILIO_NOT_CONFIGURED'] },
+    errors: { 400: ['LINK_MISSING', 'UNKNOWN_MERGE_FIELD'], 403: ['CAMPAIGN_NEEDS_ADMIN'], 404: ['NOT_FOUND'], 409: ['INVALID_CAMPAIGN_STATE', 'CAMPAIGN_NOT_DRAFT'], 422: ['EMPTY_AUDIENCE', 'TWILIO_NOT_CONFIGURED'] },
   },
   ...(['pause', 'resume', 'cancel'] as const).map(
     (action): RouteSpec => ({
@@ -197,7 +214,7 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post', path: '/v1/telephony/twilio', tag: 'Settings', summary: 'Import a Twilio number into Vapi (admins)', auth: 'admin', body: req.twilioImportBody,
     replies: { 200: z.object({ integration: r.twilioIntegrationViewSchema }) },
-    errors: { 409: ['NUMBER_IN_USE'], 422: ['TWILIO_NUMBER_NOT_FOUND', 'INVALID_PHONE_FORMAT', 'VAPI_NOT_CONNECTED', 'VAPI_INVALID_KEY'], 502: ['VAPI_REQUEST_FAILED', 'VAPI_TIMEOUT'], 503: ['VAPI_RATE_LIMITED'] },
+    errors: merge({ 409: ['NUMBER_IN_USE'], 422: ['TWILIO_NUMBER_NOT_FOUND', 'INVALID_PHONE_FORMAT', 'VAPI_NOT_CONNECTED', 'VAPI_INVALID_KEY'], 502: ['VAPI_REQUEST_FAILED', 'VAPI_TIMEOUT'], 503: ['VAPI_RATE_LIMITED'] }, twilioErrors),
   },
   { method: 'delete', path: '/v1/telephony/twilio', tag: 'Settings', summary: 'Remove the Twilio number (admins)', auth: 'admin', replies: { 204: null } },
   {

@@ -27,11 +27,11 @@ export class Metrics {
     registers: [this.registry],
   });
   private socketCount: () => number = () => 0;
-  readonly sockets = new Gauge({
+  readonly sockets: Gauge = new Gauge({
     name: 'll_socket_connections',
     help: 'Socket.io clients connected to this instance.',
     registers: [this.registry],
-    collect: () => this.sockets.set(this.socketCount()),
+    collect: (): void => this.sockets.set(this.socketCount()),
   });
   readonly jobRuns = new Counter({ name: 'll_job_runs_total', help: 'Background job runs by job and result (ok, failed).', labelNames: ['job', 'result'] as const, registers: [this.registry] });
   readonly dbCommands = new Histogram({

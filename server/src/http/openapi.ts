@@ -3,6 +3,7 @@
  * (./api-routes.ts) with zod 4's own JSON Schema output (draft 2020-12, the dialect of OpenAPI 3.1). Built once per
  * process and served at GET /v1/openapi.json. Socket events are described in the `x-socket-events` extension.
  */
+import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { callSchema, followUpSchema, leadSchema, scoreBreakdownSchema, smsLogSchema } from '../../../core/contracts.js';
@@ -38,7 +39,7 @@ const errorBody = (codes: string[]): Json => ({
 });
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content', 400: 'Bad request', 401: 'Not authenticated', 403: 'Forbidden', 404: 'Not found',
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content', 304: 'Not modified', 400: 'Bad request', 401: 'Not authenticated', 403: 'Forbidden', 404: 'Not found',
   409: 'Conflict', 413: 'Payload too large', 415: 'Unsupported media type', 422: 'Cannot be done as asked', 429: 'Too many requests', 500: 'Server error',
   502: 'Provider failed', 503: 'Unavailable, retry later',
 };
@@ -53,7 +54,7 @@ function commonErrors(route: RouteSpec): Record<number, string[]> {
     add(413, 'PAYLOAD_TOO_LARGE');
     add(415, 'UNSUPPORTED_MEDIA_TYPE');
   }
-  if (route.auth !== 'public') add(401, route.auth === 'vapi' || route.auth === 'twilio' ? 'WEBHOOK_UNAUTHENTICATED' : 'UNAUTHENTICATED');
+  if (route.auth !== 'public' && route.auth !== 'metrics') add(401, route.auth === 'vapi' || route.auth === 'twilio' ? 'WEBHOOK_UNAUTHENTICATED' : 'UNAUTHENTICATED');
   if (route.auth === 'token' || route.auth === 'admin' || route.auth === 'secretKey') {
     add(401, 'TOKEN_EXPIRED');
     add(403, 'ORIGIN_NOT_ALLOWED', 'SECRET_KEY_IN_BROWSER');
@@ -72,6 +73,7 @@ const SECURITY: Record<Auth, Json[]> = {
   secretKey: [{ secretKey: [] }],
   vapi: [{ vapiSecret: [] }],
   twilio: [{ twilioSignature: [] }],
+  metrics: [{ metricsToken: [] }],
 };
 
 function parameters(route: RouteSpec): Json[] {
@@ -180,6 +182,7 @@ export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Json {
         embedToken: { type: 'http', scheme: 'bearer', bearerFormat: 'embed token', description: 'From POST /v1/embed-tokens; for the widget in the browser.' },
         secretKey: { type: 'http', scheme: 'bearer', bearerFormat: 'sk_live_...', description: "The clinic's secret key: the host's backend only, never a browser." },
         vapiSecret: { type: 'apiKey', in: 'header', name: 'x-vapi-secret', description: "The clinic's webhook secret, set on the Vapi assistant." },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN of the instance (operators only).' },
         twilioSignature: { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: "Twilio's HMAC-SHA1 of the URL and form parameters with the account's auth token." },
       },
     },
@@ -187,16 +190,24 @@ export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Json {
   };
 }
 
-let cached: string | null = null;
+let cached: { body: string; etag: string } | null = null;
 
-/** GET /v1/openapi.json: public and cacheable (it changes only with a deploy). */
+/** GET /v1/openapi.json: public and cacheable (it changes only with a deploy; If-None-Match gets a 304). */
 export function openApiRoutes(): Router {
   const router = new Router();
   router.get('/v1/openapi.json', (ctx) => {
-    cached ??= JSON.stringify(buildOpenApiDocument());
+    if (!cached) {
+      const body = JSON.stringify(buildOpenApiDocument());
+      cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    }
     ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.set('ETag', cached.etag);
+    if (ctx.get('If-None-Match') === cached.etag) {
+      ctx.status = 304;
+      return;
+    }
     ctx.type = 'application/json';
-    ctx.body = cached;
+    ctx.body = cached.body;
   });
   return router;
 }

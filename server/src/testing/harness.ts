@@ -6,6 +6,7 @@ import { startServer, type RunningServer, type StartOptions } from '../main.js';
 import { createOrganization } from '../orgs/service.js';
 import type { EmbedUser } from '../../../core/contracts.js';
 import { recordCommand } from './query-shapes.js';
+import { recordResponse } from './contract.js';
 
 export interface TestServer extends RunningServer {
   /** Stops the server but keeps its database, for restart tests. */
@@ -82,6 +83,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
       } catch {
         parsed = undefined;
       }
+      recordResponse({ method, path, status: res.status, contentType: res.headers.get('content-type'), body: parsed });
       return { status: res.status, headers: res.headers, body: parsed, text };
     },
   };
