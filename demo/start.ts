@@ -154,6 +154,7 @@ async function main(): Promise<void> {
                   ${crm.url}/settings    AI agent and Twilio number setup
                   ${crm.url}/dashboard   ${crm.url}/patients${reactDir ? `   ${crm.url}/react` : ''}
   Live Leads API  ${api.url}           (GET /healthz, /v1/...)
+                  ${crm.url}/api-reference   the API reference (from ${api.url}/v1/openapi.json)
   Telephony       ${api.sandbox ? `sandbox at ${api.sandbox.url} (calls and texts are simulated)` : 'real providers'}
   MongoDB         ${mongoUri}${config.MONGODB_URI ? '' : '   (embedded engine; any MongoDB tool can connect)'}
   Data            ${dataDir ? shortPath(dataDir) : 'memory only (LEADS_DATA_DIR=memory)'}

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { EmbedTokenReply, Lead, LeadPage } from '../../core/contracts.js';
 import { CRM_USERS } from '../users.js';
 import { dashboardPage, leadsPage, notFoundPage, patientsPage, reactPage, settingsPage, type PageContext } from './pages.js';
+import { apiReferencePage } from './api-reference.js';
 
 export interface CrmOptions {
   /** 0 = ephemeral. */
@@ -170,6 +171,8 @@ export async function startCrm(opts: CrmOptions): Promise<RunningCrm> {
         return sendHtml(res, 200, leadsPage(ctxFor(req, 'leads')));
       case '/settings':
         return sendHtml(res, 200, settingsPage(ctxFor(req, 'settings')));
+      case '/api-reference':
+        return sendHtml(res, 200, apiReferencePage(opts.apiUrl));
       case '/react':
         return sendHtml(res, 200, reactPage(ctxFor(req, 'react'), Boolean(opts.reactDir && existsSync(join(opts.reactDir, 'react-host.js')))));
       case '/dashboard': {

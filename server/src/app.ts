@@ -138,7 +138,7 @@ export function createCore(deps: Pick<AppDeps, 'db' | 'broadcaster' | 'now' | 'l
   const campaignSettings = new CampaignSettingsService({ orgs: repos.orgs, orgCache });
   const campaignSender = new CampaignSender(
     { repo: campaignRepo, pacer: new Pacer(db), contacts: repos.contacts, orgCache, integrations: repos.integrations, sms, notifier: campaignNotifier, logger, now },
-    { tickMs: campaignConfig.tickMs || 100, leaseMs: campaignConfig.leaseMs, maxInFlight: 64 },
+    { tickMs: campaignConfig.tickMs || 100, leaseMs: campaignConfig.leaseMs, maxInFlight: 16 },
   );
   sms.setCampaignHooks({ statusChanged: (doc) => campaigns.smsStatusChanged(doc), inbound: (orgId, leadId, kind) => campaigns.inbound(orgId, leadId, kind) });
   return { repos, orgCache, providers, changes, leads, followUps, calls, sms, settings, team, owners, presence, queue, campaigns, templates, campaignSettings, campaignSender, campaignNotifier, now };

@@ -17,12 +17,14 @@ export class CampaignNotifier {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private readonly exactAt = new Map<string, number>();
+  private readonly sizes = new Map<string, number>();
   constructor(private readonly deps: { repo: CampaignRepository; broadcaster: Broadcaster; logger: Logger; intervalMs?: number }) {}
 
   changed(orgId: string, campaignId: string): void {
     const key = `${orgId}:${campaignId}`;
     if (this.timers.has(key)) return;
-    const interval = this.deps.intervalMs ?? CAMPAIGN_EVENT_INTERVAL_MS;
+    // Large campaigns publish less often (1 s at 10,000 recipients): each publish counts the recipients.
+    const interval = Math.max(this.deps.intervalMs ?? CAMPAIGN_EVENT_INTERVAL_MS, (this.sizes.get(key) ?? 0) / 10);
     const wait = Math.max(0, (this.last.get(key) ?? 0) + interval - Date.now());
     const timer = setTimeout(() => {
       this.timers.delete(key);
@@ -35,6 +37,7 @@ export class CampaignNotifier {
     if (this.last.size > 5000) {
       this.last.clear();
       this.exactAt.clear();
+      this.sizes.clear();
     }
   }
 
@@ -48,6 +51,7 @@ export class CampaignNotifier {
       const exactDue = !live || Date.now() - (this.exactAt.get(key) ?? 0) >= EXACT_COUNT_MS;
       const counts = exactDue ? await this.deps.repo.counts(orgId, campaignId) : await this.deps.repo.progressCounts(orgId, campaignId, doc.counts);
       if (exactDue) this.exactAt.set(key, Date.now());
+      this.sizes.set(key, counts.recipients);
       await this.deps.repo.setCounts(orgId, campaignId, counts);
       this.deps.broadcaster.publish(orgId, 'campaign:updated', { campaign: toCampaign({ ...doc, counts }) });
     } catch (err) {

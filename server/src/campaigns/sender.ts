@@ -176,7 +176,7 @@ export class CampaignSender {
       const reply = await this.deps.sms.sendCampaignText(actor, r.contactId, renderer.text(lead), campaignSmsKey(campaignId, r.contactId), {
         id: campaignId,
         name: campaign.name,
-      });
+      }, 2 * this.config.leaseMs);
       const sent = await settle({ status: 'sent', smsId: reply.sms.id, segments: reply.sms.segments, sentAt: this.deps.now(), nextAttemptAt: null });
       // A delivery callback that came while the text was being recorded left its outcome on the recipient.
       if (sent?.deliveredAt) await this.deps.repo.delivery(orgId, campaignId, r.contactId, 'delivered', {}, this.deps.now());
@@ -200,6 +200,12 @@ export class CampaignSender {
 
   private async failed(r: RecipientDoc, err: unknown, settle: (set: Partial<RecipientDoc>) => Promise<unknown>, twilio: TwilioIntegrationDoc): Promise<void> {
     const now = this.deps.now();
+    if (err instanceof AppError && err.code === 'TEXT_IN_FLIGHT') {
+      // Another sender's claim ran out while it waited for Twilio: look again once its answer must have come.
+      const retryAt = new Date((err.details as { retryAt: string }).retryAt);
+      await settle({ status: 'pending', nextAttemptAt: new Date(Math.max(retryAt.getTime(), now.getTime() + 1000)), attempts: r.attempts - 1 });
+      return;
+    }
     if (err instanceof AppError) {
       const skip: Record<string, string> = { SMS_OPTED_OUT: 'optedOut', NO_SMS_CONSENT: 'noConsent', INVALID_PHONE_FORMAT: 'invalidPhone' };
       if (skip[err.code]) {

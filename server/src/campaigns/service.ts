@@ -191,7 +191,7 @@ export class CampaignService {
 
   async start(actor: Actor, id: string, sendAt?: string): Promise<Campaign> {
     const doc = await this.doc(actor, id);
-    if (doc.status !== 'draft') throw conflict('CAMPAIGN_NOT_DRAFT', `This campaign is already ${doc.status}.`);
+    if (doc.status !== 'draft') throw conflict('INVALID_CAMPAIGN_STATE', `Only a draft can be started; this campaign is already ${doc.status}.`, { status: doc.status });
     this.assertMayText(actor, doc.counts.recipients);
     if (!(await this.deps.integrations.twilio(actor.orgId))) {
       throw unprocessable('TWILIO_NOT_CONFIGURED', 'Connect the clinic\'s Twilio number before sending a campaign: Settings > Phone number.');
@@ -205,7 +205,7 @@ export class CampaignService {
       startedBy: { id: actor.user.id, name: actor.user.name, role: actor.user.role },
       startedAt: now,
     }, now);
-    if (!started) throw conflict('CAMPAIGN_NOT_DRAFT', 'This campaign was started meanwhile.');
+    if (!started) throw conflict('INVALID_CAMPAIGN_STATE', 'This campaign was started meanwhile.');
     await this.deps.repo.dueAt(actor.orgId, id, at && later ? at : now);
     this.deps.notifier.changed(actor.orgId, id);
     return toCampaign(started);

@@ -382,11 +382,16 @@ export class SmsService {
    * before (a retry after a crash or an expired claim), the logged text is settled instead of sent again: a text logged
    * but never confirmed is looked up at Twilio, and only sent if Twilio never got it.
    */
-  async sendCampaignText(actor: Actor, leadId: string, body: string, idempotencyKey: string, campaign: { id: string; name: string }): Promise<SmsSendReply> {
+  async sendCampaignText(actor: Actor, leadId: string, body: string, idempotencyKey: string, campaign: { id: string; name: string }, settleAfterMs = 60_000): Promise<SmsSendReply> {
     const existing = await this.deps.sms.byIdempotencyKey(actor.orgId, idempotencyKey);
     if (!existing) return this.send(actor, leadId, body, idempotencyKey, campaign, true);
     if (existing.status === 'failed' && existing.errorCode) return this.replayOf(existing, existing.contactId, existing.body);
     if (existing.twilioSid || existing.status !== 'queued') return { sms: toSms(existing), scheduled: existing.status === 'scheduled' };
+    // A sender that is slow, not dead, may still be waiting for Twilio's answer: settle only once that cannot be.
+    const settleAt = existing.createdAt.getTime() + settleAfterMs;
+    if (this.deps.now().getTime() < settleAt) {
+      throw new AppError(503, 'TEXT_IN_FLIGHT', 'This text is still being sent; it is settled later.', { retryAt: new Date(settleAt).toISOString() });
+    }
     const twilio = await this.deps.integrations.twilio(actor.orgId);
     if (!twilio) throw unprocessable('TWILIO_NOT_CONFIGURED', 'Connect the clinic\'s Twilio number before texting leads: Settings > Phone number.');
     const { client } = this.deps.providers.twilioFor(twilio);

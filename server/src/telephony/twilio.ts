@@ -78,7 +78,7 @@ export class TwilioProviderError extends Error implements MappedTwilioError {
   }
 }
 
-const CODES: Record<number, [code: string, httpStatus: number, message: string]> = {
+export const CODES: Record<number, [code: string, httpStatus: number, message: string]> = {
   20003: ['TWILIO_INVALID_CREDENTIALS', 422, 'Twilio rejected the Account SID or Auth Token. Check them in Settings > Telephony.'],
   20404: ['TWILIO_NOT_FOUND', 404, 'Twilio could not find that resource. Check the phone number and account in Settings > Telephony.'],
   20429: ['TWILIO_RATE_LIMITED', 503, 'Twilio is rate limiting this account. Wait a minute and try again.'],
