@@ -1,9 +1,9 @@
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { ChoiceDialog } from './choice-dialog.js';
 import { property, query, state } from 'lit/decorators.js';
 import type { Lead } from '../../../core/contracts.js';
 import { FOLLOW_UP_NOTE_MAX, followUpQuickChoices, type FollowUpChoice } from '../../../core/follow-ups.js';
 import { instantOf } from '../../../core/quiet-hours.js';
-import { emit } from '../events.js';
 import { clinicWhen } from '../format.js';
 import { buttons, tokens } from '../styles/tokens.js';
 import { choiceStyles } from './lost-reason-dialog.js';
@@ -33,7 +33,7 @@ export function wallTimeIn(value: string, timeZone: string): number | null {
  * @fires dialog-close - Closed: `done` (then `value` holds the follow-up to create) or close / escape (`value` null).
  * @csspart base - The <dialog>.
  */
-export class FollowUpDialog extends LitElement {
+export class FollowUpDialog extends ChoiceDialog<FollowUpInput> {
   static override styles = [tokens, buttons, modalTokens, modalStyles, choiceStyles];
 
   private readonly modal = new ModalController(
@@ -51,9 +51,6 @@ export class FollowUpDialog extends LitElement {
   @property() timeZone = 'UTC';
   /** Reference time (ms) for the quick choices; now when not set. */
   @property({ attribute: false }) now: number | null = null;
-  @property({ type: Boolean, reflect: true }) open = false;
-  /** The follow-up to create once confirmed; null while open or when cancelled. */
-  value: FollowUpInput | null = null;
 
   @state() private choice: FollowUpChoice | null = null;
   @state() private custom = '';
@@ -62,23 +59,6 @@ export class FollowUpDialog extends LitElement {
 
   private get choices() {
     return followUpQuickChoices(new Date(this.now ?? Date.now()), this.timeZone);
-  }
-
-  private onKeydown(event: KeyboardEvent): void {
-    const t = event.composedPath()[0] as HTMLElement;
-    if (event.key === 'Enter' && t.localName !== 'button' && !event.isComposing) {
-      event.preventDefault();
-      this.confirm();
-    }
-    event.stopPropagation();
-  }
-
-  async requestClose(reason: 'escape' | 'close' | 'done' = 'close'): Promise<void> {
-    if (!this.open) return;
-    if (reason !== 'done') this.value = null;
-    this.open = false;
-    await this.updateComplete;
-    emit(this, 'dialog-close', { reason });
   }
 
   /** Schedule the chosen time (Enter, "Schedule"); says what is missing instead. */

@@ -1,11 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
+import { ChoiceDialog } from './choice-dialog.js';
 import { property, query, state } from 'lit/decorators.js';
 import type { Lead, LostReason } from '../../../core/contracts.js';
 import { DEFAULT_REVISIT_DAYS, LOST_REASONS, LOST_REASON_LABELS } from '../../../core/workflow.js';
 import { atLocalTime } from '../../../core/clinic-time.js';
 import { FOLLOW_UP_MORNING } from '../../../core/follow-ups.js';
 import { clinicWhen } from '../format.js';
-import { emit } from '../events.js';
 import { buttons, tokens } from '../styles/tokens.js';
 import { ModalController } from './modal.js';
 import { modalStyles, modalTokens } from './modal.styles.js';
@@ -123,7 +123,7 @@ export const choiceStyles = css`
  * @csspart base - The <dialog>.
  * @cssprop --leads-lost-dialog-width - Width on wide screens (460px); a bottom sheet under 600px.
  */
-export class LostReasonDialog extends LitElement {
+export class LostReasonDialog extends ChoiceDialog<LostChoice> {
   static override styles = [tokens, buttons, modalTokens, modalStyles, choiceStyles];
 
   private readonly modal = new ModalController(
@@ -140,9 +140,6 @@ export class LostReasonDialog extends LitElement {
   /** The clinic's IANA time zone: the revisit is at 09:00 there, as the server schedules it. */
   @property() timeZone = 'UTC';
   /** Shows the dialog. */
-  @property({ type: Boolean, reflect: true }) open = false;
-  /** The choice once confirmed; null while open or when cancelled. */
-  value: LostChoice | null = null;
 
   @state() private reason: LostReason | null = null;
   @state() private note = '';
@@ -153,30 +150,12 @@ export class LostReasonDialog extends LitElement {
     return this.revisit ?? this.reason === 'not_ready';
   }
 
-  private onKeydown(event: KeyboardEvent): void {
-    const t = event.composedPath()[0] as HTMLElement;
-    if (event.key === 'Enter' && t.localName !== 'button' && !event.isComposing) {
-      event.preventDefault();
-      this.confirm();
-    }
-    // The card's and the board's shortcuts (C, L, arrows) stay out of the dialog.
-    event.stopPropagation();
-  }
-
   private onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     this.confirm();
   }
 
   /** Close and fire `dialog-close` (`done` when confirmed). */
-  async requestClose(reason: 'escape' | 'close' | 'done' = 'close'): Promise<void> {
-    if (!this.open) return;
-    if (reason !== 'done') this.value = null;
-    this.open = false;
-    await this.updateComplete;
-    emit(this, 'dialog-close', { reason });
-  }
-
   /** Confirm the current choice (what Enter and "Mark lost" do); shows what is missing instead. */
   confirm(): void {
     const note = this.note.trim();

@@ -1,10 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
+import { ChoiceDialog } from '../../dialogs/choice-dialog.js';
 import { property, query, state } from 'lit/decorators.js';
 import type { TeamUser } from '../../api/team.js';
 import { choiceStyles } from '../../dialogs/lost-reason-dialog.js';
 import { ModalController } from '../../dialogs/modal.js';
 import { modalStyles, modalTokens } from '../../dialogs/modal.styles.js';
-import { emit } from '../../events.js';
 import { buttons, tokens } from '../../styles/tokens.js';
 
 /** What the person chose: the new owner (null = unassigned) and the name to tell them. */
@@ -24,7 +24,7 @@ export interface OwnerChoice {
  * @csspart base - The <dialog>.
  * @csspart option - One person (or Me, Unassigned).
  */
-export class OwnerPicker extends LitElement {
+export class OwnerPicker extends ChoiceDialog<OwnerChoice> {
   static override styles = [
     tokens,
     buttons,
@@ -66,9 +66,6 @@ export class OwnerPicker extends LitElement {
   @property() heading = 'Assign to';
   /** A note under the title (e.g. a team that could not be loaded). */
   @property() note = '';
-  @property({ type: Boolean, reflect: true }) open = false;
-  /** The choice once confirmed; null while open or when cancelled. */
-  value: OwnerChoice | null = null;
 
   @state() private chosen: string | null | undefined = undefined;
   @state() private filter = '';
@@ -83,23 +80,6 @@ export class OwnerPicker extends LitElement {
     const q = this.filter.trim().toLowerCase();
     const people = rest.filter((u) => !q || u.name.toLowerCase().includes(q)).map((u) => ({ id: u.id, label: u.name, role: u.role === 'admin' ? 'Admin' : undefined }));
     return [...(this.meId ? [{ id: this.meId, label: me ? `Me (${me.name})` : 'Me' }] : []), { id: null, label: 'Unassigned' }, ...people];
-  }
-
-  private onKeydown(event: KeyboardEvent): void {
-    const t = event.composedPath()[0] as HTMLElement;
-    if (event.key === 'Enter' && t.localName !== 'button' && !event.isComposing) {
-      event.preventDefault();
-      this.confirm();
-    }
-    event.stopPropagation();
-  }
-
-  async requestClose(reason: 'escape' | 'close' | 'done' = 'close'): Promise<void> {
-    if (!this.open) return;
-    if (reason !== 'done') this.value = null;
-    this.open = false;
-    await this.updateComplete;
-    emit(this, 'dialog-close', { reason });
   }
 
   /** Assign to the chosen person (Enter, "Assign"). */
