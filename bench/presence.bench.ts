@@ -16,14 +16,13 @@
  *
  * Needs redis-server (Debian's package); without it the bench says so and measures nothing. Prints figures; no thresholds.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startRedis } from '../server/src/testing/redis.js';
 import { r2, stats } from './support.js';
-import type { ChildOptions } from './realtime-server.js';
+import { startChild, type Child } from './child.js';
 
 type Report = (section: string, rows: Array<Record<string, string | number>>) => void;
 
@@ -35,52 +34,7 @@ const GAP_MS = 350;
 const CONNECT_CONCURRENCY = 25;
 const ROUND_TIMEOUT_MS = 15_000;
 
-const here = dirname(fileURLToPath(import.meta.url));
 
-interface Child {
-  url: string;
-  dbUri: string | null;
-  call<T>(cmd: Record<string, unknown> & { cmd: string }): Promise<T>;
-  stop(): Promise<void>;
-}
-
-async function startChild(options: ChildOptions): Promise<Child> {
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(here, 'realtime-server.ts'), JSON.stringify(options)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-  });
-  const pending = new Map<number, (msg: { ok: boolean; result?: unknown; error?: string }) => void>();
-  let nextId = 1;
-  const ready = new Promise<{ url: string; dbUri: string | null }>((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`bench server (${options.mode}) exited with ${code}`)));
-    proc.on('message', (msg: { type?: string; id?: number; ok: boolean; url?: string; dbUri?: string | null }) => {
-      if (msg.type === 'ready') return resolve({ url: msg.url!, dbUri: msg.dbUri ?? null });
-      pending.get(msg.id!)?.(msg);
-      pending.delete(msg.id!);
-    });
-  });
-  const { url, dbUri } = await ready;
-  const child: Child = {
-    url,
-    dbUri,
-    call<T>(cmd: Record<string, unknown> & { cmd: string }) {
-      const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
-        pending.set(id, (msg) => (msg.ok ? resolve(msg.result as T) : reject(new Error(msg.error))));
-        proc.send({ ...cmd, id });
-      });
-    },
-    async stop() {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      await child.call({ cmd: 'close' }).catch(() => undefined);
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  return child;
-}
 
 async function request(base: string, method: string, path: string, token: string | null, body?: unknown) {
   const res = await fetch(`${base}${path}`, {

@@ -21,14 +21,13 @@
  *
  * Prints figures; never asserts thresholds. About a minute on a small 2-core machine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startRedis } from '../server/src/testing/redis.js';
-import type { ChildMemory, ChildOptions } from './realtime-server.js';
+import type { ChildMemory } from './realtime-server.js';
+import { startChild, type Child } from './child.js';
 
 type Report = (section: string, rows: Array<Record<string, string | number>>) => void;
 
@@ -39,64 +38,11 @@ const WARMUP_ROUNDS = 5;
 const CONNECT_CONCURRENCY = 25;
 const ROUND_TIMEOUT_MS = 15_000;
 
-const here = dirname(fileURLToPath(import.meta.url));
 const r2 = (x: number) => Number(x.toFixed(2));
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Child servers
 
-interface Child {
-  url: string;
-  dbUri: string | null;
-  call<T>(cmd: Record<string, unknown> & { cmd: string }): Promise<T>;
-  stop(): Promise<void>;
-}
-
-async function startChild(options: ChildOptions): Promise<Child> {
-  const proc: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'realtime-server.ts'), JSON.stringify(options)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-  });
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  const ready = new Promise<{ url: string; dbUri: string | null }>((resolve, reject) => {
-    proc.once('exit', (code) => {
-      const err = new Error(`bench server (${options.mode}) exited with ${code}`);
-      reject(err);
-      for (const p of pending.values()) p.reject(err);
-      pending.clear();
-    });
-    proc.on('message', (msg: { type?: string; id?: number; ok?: boolean; result?: unknown; error?: string; url?: string; dbUri?: string | null }) => {
-      if (msg.type === 'ready') return resolve({ url: msg.url!, dbUri: msg.dbUri ?? null });
-      const p = pending.get(msg.id!);
-      if (!p) return;
-      pending.delete(msg.id!);
-      if (msg.ok) p.resolve(msg.result);
-      else p.reject(new Error(msg.error));
-    });
-  });
-  const { url, dbUri } = await ready;
-  const child: Child = {
-    url,
-    dbUri,
-    call<T>(cmd: Record<string, unknown> & { cmd: string }) {
-      const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        proc.send({ ...cmd, id });
-      });
-    },
-    async stop() {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      await child.call({ cmd: 'close' }).catch(() => undefined);
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  return child;
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // 500 clients and "every client got it" tracking
