@@ -288,7 +288,11 @@ export function planQuery(indexes: Index[], filter: Document, sort: Document | n
     const consumed = new Set(idx.fields.slice(0, bound));
     const covered =
       !ex.residual && !idx.multikey && [...ex.fields.keys()].every((f) => consumed.has(f)) && idx.fields.slice(0, bound).every((f) => consumed.has(f));
-    const exactFields = idx.multikey ? [] : idx.fields.slice(0, bound).filter((f) => ex.exact.has(f));
+    // On a multikey field only an equality to strings or numbers is exact (every entry in range is a document holding
+    // that element); single-valued fields of a multikey index are exact as on any index.
+    const exactFields = idx.fields
+      .slice(0, bound)
+      .filter((f, i) => ex.exact.has(f) && (!idx.multikeyFields.has(i) || !!ex.fields.get(f)?.points?.every((x) => typeof x === 'string' || typeof x === 'number')));
     let candidates: number | null = null;
     if (score === bestScore && best.index) {
       bestCandidates ??= entriesIn(best.index, best.ranges);

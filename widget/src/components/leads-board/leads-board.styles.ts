@@ -133,10 +133,15 @@ export const styles = css`
     border-radius: 999px;
     font-weight: 600;
   }
-  .chip[aria-pressed='true'] {
+  /* the pressed look must outrank .btn:hover, or the pressed chip under the pointer turns white on near-white */
+  .chip[aria-pressed='true'],
+  .chip[aria-pressed='true']:hover:not(:disabled) {
     background: var(--_primary);
     border-color: var(--_primary);
     color: var(--_on-primary);
+  }
+  .chip[aria-pressed='true']:hover:not(:disabled) {
+    filter: brightness(1.1);
   }
   .hot-alert {
     display: flex;

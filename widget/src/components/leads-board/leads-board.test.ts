@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
 import type { Lead } from '../../../../core/contracts.js';
 import type { LeadsBoard } from './leads-board.js';
@@ -90,6 +90,23 @@ describe('leads-board', () => {
   });
 
   describe('filters and search', () => {
+    it('keeps the pressed chip readable under the pointer (its colours win over the button hover)', async () => {
+      const { board } = await renderBoard([makeLead({ name: 'Warm One', leadScore: 60 })]);
+      const warm = button(board, 'Warm');
+      warm.click();
+      await waitFor(() => warm.getAttribute('aria-pressed') === 'true');
+      await sendMouse({ type: 'move', position: [0, 0] });
+      const pressed = getComputedStyle(warm);
+      const [bg, fg] = [pressed.backgroundColor, pressed.color];
+      const rect = warm.getBoundingClientRect();
+      await sendMouse({ type: 'move', position: [Math.round(rect.x + rect.width / 2), Math.round(rect.y + rect.height / 2)] });
+      await waitFor(() => warm.matches(':hover'));
+      const hovered = getComputedStyle(warm);
+      expect(hovered.backgroundColor).to.equal(bg);
+      expect(hovered.color).to.equal(fg);
+      await sendMouse({ type: 'move', position: [0, 0] });
+    });
+
     it('filters by tier chip and by status, back to page 1', async () => {
       const leads = [makeLead({ name: 'Hot One', leadScore: 90 }), makeLead({ name: 'Warm One', leadScore: 60, leadStatus: 'contacted' }), makeLead({ name: 'Cold One', leadScore: 10 })];
       const { board, backend } = await renderBoard(leads);
